@@ -1,0 +1,62 @@
+"""Run every benchmark module and rewrite BENCHMARKS.md with their figures.
+
+Each `bench/bench_<topic>.py` defines `run() -> str`, which measures alternatives side by
+side in the same process run and returns a Markdown section (a heading, what was measured,
+a table with ratios). `python -m bench [topic ...]` runs all or the named ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import platform
+import sys
+import time
+from pathlib import Path
+
+import bench
+
+OUTPUT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("topics", nargs="*", help="bench_<topic> modules to run (default: all)")
+    args = parser.parse_args(argv)
+    names = sorted(
+        m.name.removeprefix("bench_")
+        for m in pkgutil.iter_modules(bench.__path__)
+        if m.name.startswith("bench_")
+    )
+    chosen = args.topics or names
+    unknown = set(chosen) - set(names)
+    if unknown:
+        parser.error(f"unknown topics: {', '.join(sorted(unknown))} (known: {', '.join(names)})")
+    sections = []
+    for name in chosen:
+        print(f"running bench_{name} ...", file=sys.stderr)
+        started = time.perf_counter()
+        module = importlib.import_module(f"bench.bench_{name}")
+        sections.append(module.run())
+        print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    header = (
+        "# Benchmarks\n\n"
+        "Written by `make bench` (`python -m bench`). Every table compares alternatives measured\n"
+        "side by side in the same run on the same machine; read the ratios, not the seconds.\n\n"
+        f"Machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {_cpu_count()} cores.\n"
+    )
+    OUTPUT.write_text(header + "\n" + "\n\n".join(s.strip() for s in sections) + "\n")
+    print(f"wrote {OUTPUT}", file=sys.stderr)
+    return 0
+
+
+def _cpu_count() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
