@@ -1,0 +1,114 @@
+"""The pipeline's errors, and what each means over HTTP and on a queue.
+
+    PipelineError
+    ├── PermanentError           bad input: fail the job now with a readable message
+    ├── TransientError           storage hiccup or crash: raise, the queue redelivers
+    └── ApiError                 an HTTP answer other than success (status + code)
+        ├── BadRequestError      400 bad_request / invalid_parameters
+        ├── UnauthorizedError    401 unauthorized
+        ├── NotFoundError        404 not_found
+        ├── GoneError            410 gone
+        ├── TooLargeError        413 too_large
+        ├── UnsupportedTypeError 415 unsupported_type
+        └── RateLimitedError     429 rate_limited (with Retry-After)
+
+`ApiError.status` is the one place that maps an error to an HTTP status code.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+__all__ = [
+    "ApiError",
+    "BadRequestError",
+    "ConflictError",
+    "GoneError",
+    "NotFoundError",
+    "PermanentError",
+    "PipelineError",
+    "RateLimitedError",
+    "TooLargeError",
+    "TransientError",
+    "UnauthorizedError",
+    "UnsupportedTypeError",
+]
+
+
+class PipelineError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PermanentError(PipelineError):
+    """The job cannot succeed: mark it failed with this message, never retry."""
+
+    def __init__(self, message: str, *, code: str = "invalid_input") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TransientError(PipelineError):
+    """Worth another try: raised out of the trigger so the queue redelivers the message."""
+
+
+class ApiError(PipelineError):
+    status: ClassVar[int] = 400
+    default_code: ClassVar[str] = "bad_request"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: Any = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.details = details
+        self.code = code or self.default_code
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        return {"error": self.message, "details": self.details, "code": self.code}
+
+
+class BadRequestError(ApiError):
+    status = 400
+    default_code = "bad_request"
+
+
+class UnauthorizedError(ApiError):
+    status = 401
+    default_code = "unauthorized"
+
+
+class NotFoundError(ApiError):
+    status = 404
+    default_code = "not_found"
+
+
+class ConflictError(ApiError):
+    status = 409
+    default_code = "conflict"
+
+
+class GoneError(ApiError):
+    status = 410
+    default_code = "gone"
+
+
+class TooLargeError(ApiError):
+    status = 413
+    default_code = "too_large"
+
+
+class UnsupportedTypeError(ApiError):
+    status = 415
+    default_code = "unsupported_type"
+
+
+class RateLimitedError(ApiError):
+    status = 429
+    default_code = "rate_limited"

@@ -1,0 +1,237 @@
+"""The job record and its store in Table `jobs`.
+
+PartitionKey = tenant; RowKey = inverted creation time + id, so a tenant's history reads
+newest first. A second entity in the same partition, RowKey `id_<executionId>`, points at
+the job's RowKey so status lookups are two point reads. Both are written and deleted in
+one entity-group transaction. Every update is a compare-and-swap on the ETag, and the
+transition table in `shared.states` decides which moves are legal.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+from azure.data.tables import EdmType, EntityProperty, TableClient, UpdateMode
+from pydantic import BaseModel, Field
+
+from shared.naming import job_row_key
+from shared.states import JobStatus, can_transition
+
+__all__ = ["InputFile", "Job", "JobStore", "utcnow"]
+
+log = logging.getLogger(__name__)
+
+_LOOKUP_PREFIX = "id_"
+_JSON_FIELDS = ("parameters", "inputs")
+_INT64_FIELDS = ("input_size", "output_size")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class InputFile(BaseModel):
+    filename: str
+    size: int
+    blob: str
+    arrived: bool = False
+
+
+class Job(BaseModel):
+    execution_id: str
+    tenant: str
+    tool: str
+    category: str
+    status: JobStatus = JobStatus.PENDING
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    inputs: list[InputFile] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utcnow)
+    row_key: str = ""
+    progress: float = 0.0
+    current_step: str | None = None
+    input_size: int | None = None
+    output_filename: str | None = None
+    output_blob: str | None = None
+    output_size: int | None = None
+    compression_ratio: float | None = None
+    processing_time: float | None = None
+    started_at: datetime | None = None
+    completed_at: datetime | None = None
+    upload_expires_at: datetime | None = None
+    expires_at: datetime | None = None
+    error: str | None = None
+    error_code: str | None = None
+    attempts: int = 0
+    message_id: str | None = None
+    etag: str | None = Field(default=None, exclude=True)
+
+    def model_post_init(self, _context: Any) -> None:
+        if not self.row_key:
+            self.row_key = job_row_key(self.created_at, self.execution_id)
+
+    @property
+    def input_filename(self) -> str | None:
+        return self.inputs[0].filename if self.inputs else None
+
+    def with_changes(self, status: JobStatus | None = None, **changes: Any) -> Job:
+        if status is not None:
+            changes["status"] = status
+        return self.model_copy(update=changes)
+
+    # -- table entity mapping -------------------------------------------------------
+
+    def to_entity(self) -> dict[str, Any]:
+        data = self.model_dump(mode="python")
+        entity: dict[str, Any] = {"PartitionKey": self.tenant, "RowKey": self.row_key}
+        for key, value in data.items():
+            if value is None:
+                continue
+            if key in _JSON_FIELDS:
+                value = json.dumps(value)
+            elif key in _INT64_FIELDS:
+                value = EntityProperty(int(value), EdmType.INT64)
+            elif key == "status":
+                value = str(value)
+            entity[key] = value
+        return entity
+
+    @classmethod
+    def from_entity(cls, entity: Any) -> Job:
+        data: dict[str, Any] = {}
+        for key, value in dict(entity).items():
+            if key in ("PartitionKey", "RowKey"):
+                continue
+            if isinstance(value, EntityProperty):
+                value = value.value
+            if key in _JSON_FIELDS and isinstance(value, str):
+                value = json.loads(value)
+            data[key] = value
+        job = cls.model_validate(data)
+        job.etag = entity.metadata.get("etag") if hasattr(entity, "metadata") else None
+        return job
+
+
+class JobStore:
+    """Reads and compare-and-swap writes of job records."""
+
+    def __init__(self, table: TableClient) -> None:
+        self.table = table
+
+    def create(self, job: Job) -> Job:
+        lookup = {
+            "PartitionKey": job.tenant,
+            "RowKey": _LOOKUP_PREFIX + job.execution_id,
+            "job_row_key": job.row_key,
+        }
+        self.table.submit_transaction([("create", job.to_entity()), ("create", lookup)])
+        log.info("job %s created for tool %s: %s", job.execution_id, job.tool, job.status)
+        created = self.get(job.tenant, job.execution_id)
+        assert created is not None
+        return created
+
+    def get(self, tenant: str, execution_id: str) -> Job | None:
+        try:
+            lookup = self.table.get_entity(tenant, _LOOKUP_PREFIX + execution_id)
+            entity = self.table.get_entity(tenant, lookup["job_row_key"])
+        except ResourceNotFoundError:
+            return None
+        return Job.from_entity(entity)
+
+    def transition(self, job: Job, target: JobStatus, **changes: Any) -> Job | None:
+        """One CAS write of `job` moved to `target`; None (logged) when illegal or stale."""
+        if not can_transition(job.status, target):
+            log.info("job %s: ignored illegal move %s -> %s", job.execution_id, job.status, target)
+            return None
+        updated = job.with_changes(target, **changes)
+        try:
+            metadata = self.table.update_entity(
+                updated.to_entity(),
+                mode=UpdateMode.REPLACE,
+                etag=job.etag,
+                match_condition=MatchConditions.IfNotModified,
+            )
+        except (ResourceModifiedError, ResourceNotFoundError):
+            log.info("job %s: ignored stale move %s -> %s", job.execution_id, job.status, target)
+            return None
+        updated.etag = metadata.get("etag")
+        if target != job.status:
+            log.info("job %s: %s -> %s", job.execution_id, job.status, target)
+        return updated
+
+    def update(
+        self,
+        tenant: str,
+        execution_id: str,
+        change: Callable[[Job], tuple[JobStatus, dict[str, Any]] | None],
+        *,
+        attempts: int = 8,
+    ) -> Job | None:
+        """Read, decide with `change`, CAS-write; re-read and decide again on a conflict.
+
+        `change(job)` returns (target status, field changes) or None for "nothing to do".
+        """
+        for _ in range(attempts):
+            job = self.get(tenant, execution_id)
+            if job is None:
+                return None
+            decision = change(job)
+            if decision is None:
+                return None
+            target, changes = decision
+            if not can_transition(job.status, target):
+                log.info("job %s: ignored illegal move %s -> %s", execution_id, job.status, target)
+                return None
+            updated = self.transition(job, target, **changes)
+            if updated is not None:
+                return updated
+        log.warning("job %s: gave up after %d conflicting writes", execution_id, attempts)
+        return None
+
+    def delete(self, job: Job) -> None:
+        operations: list[Any] = [
+            ("delete", {"PartitionKey": job.tenant, "RowKey": job.row_key}),
+            ("delete", {"PartitionKey": job.tenant, "RowKey": _LOOKUP_PREFIX + job.execution_id}),
+        ]
+        try:
+            self.table.submit_transaction(operations)
+        except Exception:  # one of the two is already gone: delete what is left
+            for _, entity in operations:
+                self.table.delete_entity(entity["PartitionKey"], entity["RowKey"])
+        log.info("job %s deleted", job.execution_id)
+
+    def history(
+        self, tenant: str, *, tool: str | None = None, status: str | None = None
+    ) -> Iterator[Job]:
+        """A tenant's jobs, newest first."""
+        query = "PartitionKey eq @tenant and RowKey lt @lookup"
+        parameters: dict[str, Any] = {"tenant": tenant, "lookup": _LOOKUP_PREFIX}
+        if tool:
+            query += " and tool eq @tool"
+            parameters["tool"] = tool
+        if status:
+            query += " and status eq @status"
+            parameters["status"] = status
+        for entity in self.table.query_entities(query, parameters=parameters):
+            yield Job.from_entity(entity)
+
+    def with_status(self, *statuses: JobStatus) -> Iterator[Job]:
+        """Every tenant's jobs in one of `statuses` (the cleanup timer's scan)."""
+        query = " or ".join(f"status eq @s{i}" for i in range(len(statuses)))
+        parameters = {f"s{i}": str(s) for i, s in enumerate(statuses)}
+        for entity in self.table.query_entities(query, parameters=parameters):
+            if not entity["RowKey"].startswith(_LOOKUP_PREFIX):
+                yield Job.from_entity(entity)
+
+    def created_before(self, cutoff: datetime) -> Iterator[Job]:
+        """Every tenant's jobs created before `cutoff` (record retention)."""
+        for entity in self.table.query_entities(
+            "created_at lt @cutoff", parameters={"cutoff": cutoff}
+        ):
+            if not entity["RowKey"].startswith(_LOOKUP_PREFIX):
+                yield Job.from_entity(entity)

@@ -1,0 +1,116 @@
+"""Storage clients: one per service per process, built lazily from the settings.
+
+With a connection string (Azurite, or an account key) the SDK clients use it directly;
+otherwise they use `DefaultAzureCredential` (managed identity in Azure) against the
+service URIs derived from the account name.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cached_property
+from typing import Any
+
+from azure.data.tables import TableClient, TableServiceClient
+from azure.storage.blob import BlobServiceClient
+from azure.storage.queue import QueueClient, QueueServiceClient, TextBase64EncodePolicy
+
+from shared.naming import APIKEYS_TABLE, JOBS_TABLE
+from shared.settings import Settings, get_settings
+
+__all__ = ["Storage", "get_storage"]
+
+
+class Storage:
+    """The storage account as this app sees it. Thread-safe; create one per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._queues: dict[str, QueueClient] = {}
+        self._lock = threading.Lock()
+
+    @cached_property
+    def credential(self) -> Any:
+        if not self.settings.uses_identity:
+            return None
+        from azure.identity import DefaultAzureCredential
+
+        return DefaultAzureCredential(managed_identity_client_id=self.settings.storage_client_id)
+
+    def _uri(self, explicit: str | None, service: str) -> str:
+        return (
+            explicit or f"https://{self.settings.storage_account_name}.{service}.core.windows.net"
+        )
+
+    @cached_property
+    def blob_service(self) -> BlobServiceClient:
+        if self.settings.storage_connection_string:
+            return BlobServiceClient.from_connection_string(self.settings.storage_connection_string)
+        return BlobServiceClient(
+            self._uri(self.settings.blob_service_uri, "blob"), credential=self.credential
+        )
+
+    @cached_property
+    def queue_service(self) -> QueueServiceClient:
+        policy = TextBase64EncodePolicy()
+        if self.settings.storage_connection_string:
+            return QueueServiceClient.from_connection_string(
+                self.settings.storage_connection_string, message_encode_policy=policy
+            )
+        return QueueServiceClient(
+            self._uri(self.settings.queue_service_uri, "queue"),
+            credential=self.credential,
+            message_encode_policy=policy,
+        )
+
+    @cached_property
+    def table_service(self) -> TableServiceClient:
+        if self.settings.storage_connection_string:
+            return TableServiceClient.from_connection_string(
+                self.settings.storage_connection_string
+            )
+        return TableServiceClient(
+            endpoint=self._uri(self.settings.table_service_uri, "table"), credential=self.credential
+        )
+
+    def queue(self, name: str) -> QueueClient:
+        """A queue client that base64-encodes messages, as the Functions host expects."""
+        with self._lock:
+            client = self._queues.get(name)
+            if client is None:
+                client = self.queue_service.get_queue_client(
+                    name, message_encode_policy=TextBase64EncodePolicy()
+                )
+                self._queues[name] = client
+            return client
+
+    @cached_property
+    def jobs_table(self) -> TableClient:
+        return self.table_service.get_table_client(JOBS_TABLE)
+
+    @cached_property
+    def apikeys_table(self) -> TableClient:
+        return self.table_service.get_table_client(APIKEYS_TABLE)
+
+    @property
+    def account_name(self) -> str:
+        return str(self.blob_service.account_name)
+
+
+_storage: Storage | None = None
+_storage_lock = threading.Lock()
+
+
+def get_storage() -> Storage:
+    global _storage
+    with _storage_lock:
+        if _storage is None:
+            _storage = Storage(get_settings())
+        return _storage
+
+
+def set_storage(storage: Storage | None) -> None:
+    """Replace the process-wide storage (tests)."""
+    global _storage
+    with _storage_lock:
+        _storage = storage
