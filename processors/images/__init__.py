@@ -1,0 +1,1 @@
+"""Image tools: format conversion, compression, resizing, EXIF extraction (libvips + Pillow)."""

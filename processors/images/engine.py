@@ -1,0 +1,218 @@
+"""The image engine the image tools share: safe loading, resizing and saving with libvips.
+
+libvips wins over Pillow on the work these tools do (bench/bench_images.py: a 24 MP JPEG to
+a 2048 px WebP is faster and takes far less memory, thanks to shrink-on-load and streaming).
+Two inputs libvips cannot decode here go through Pillow first: HEIC (the libvips wheel has
+no HEVC decoder; pillow-heif has one) and BMP (libvips reads it only through ImageMagick).
+
+Every load checks the pixel count from the header before decoding anything, so a
+decompression bomb costs a few bytes of reading, not gigabytes of memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from processors.errors import InvalidInputError, LimitExceededError
+from processors.formats import kind
+
+__all__ = [
+    "MAX_PIXELS",
+    "FitMode",
+    "OutputFormat",
+    "Source",
+    "check_pixels",
+    "load",
+    "save",
+]
+
+logger = logging.getLogger(__name__)
+
+MAX_PIXELS = 100_000_000
+"""The largest image we decode: 100 megapixels (a 10 000 x 10 000 image)."""
+
+OutputFormat = Literal["jpeg", "png", "webp", "avif"]
+FitMode = Literal["fit", "fill", "stretch"]
+"""fit: inside the box, aspect kept; fill: cover the box and crop the centre; stretch: exact."""
+
+EXTENSIONS: dict[str, str] = {"jpeg": ".jpg", "png": ".png", "webp": ".webp", "avif": ".avif"}
+_UNREADABLE = "The file is not a readable image"
+
+
+@dataclass(frozen=True)
+class Source:
+    """What we know about an input before decoding it."""
+
+    path: Path
+    width: int
+    height: int
+    via_pillow: bool
+
+
+def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
+    if width <= 0 or height <= 0:
+        raise InvalidInputError(_UNREADABLE)
+    if width * height > max_pixels:
+        raise LimitExceededError(
+            f"The image is {width} x {height} pixels ({width * height / 1e6:.0f} MP); "
+            f"the limit is {max_pixels / 1e6:.0f} MP"
+        )
+
+
+def _needs_pillow(path: Path) -> bool:
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    if not head:
+        raise InvalidInputError("The file is empty")
+    if kind("avif").matches(head):
+        return False
+    return kind("heic").matches(head) or kind("bmp").matches(head)
+
+
+def inspect(path: Path, *, max_pixels: int = MAX_PIXELS) -> Source:
+    """Read the header only: dimensions, and which decoder will be used. Bombs stop here."""
+    via_pillow = _needs_pillow(path)
+    if via_pillow:
+        from PIL import Image, UnidentifiedImageError
+
+        _register_heif()
+        try:
+            with warnings.catch_warnings():
+                # Our own limit below is the one that counts, with a readable message.
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                with Image.open(path) as image:
+                    width, height = image.size
+        except Image.DecompressionBombError:
+            raise LimitExceededError(
+                f"The image is over the limit of {max_pixels / 1e6:.0f} MP"
+            ) from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+            logger.info("Pillow could not read the header: %s", exc)
+            raise InvalidInputError(_UNREADABLE) from None
+    else:
+        import pyvips
+
+        try:
+            image = pyvips.Image.new_from_file(str(path), access="sequential")
+            width, height = image.width, image.height
+        except pyvips.Error as exc:
+            logger.info("libvips could not read the header: %s", exc.message)
+            raise InvalidInputError(_UNREADABLE) from None
+    check_pixels(width, height, max_pixels)
+    return Source(path, width, height, via_pillow)
+
+
+def load(
+    path: Path,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    mode: FitMode = "fit",
+    enlarge: bool = False,
+    max_pixels: int = MAX_PIXELS,
+) -> Any:
+    """The image upright (EXIF orientation applied), resized into width x height if given.
+
+    Returns a lazy pyvips.Image: decoding errors may surface when it is saved (see `save`).
+    """
+    import pyvips
+
+    source = inspect(path, max_pixels=max_pixels)
+    box_w = width or (source.width * 100 if height else None)
+    box_h = height or (source.height * 100 if width else None)
+    options: dict[str, Any] = {"size": "both" if enlarge else "down"}
+    if mode == "fill" and width and height:
+        options["crop"] = "centre"
+    elif mode == "stretch" and width and height:
+        options["size"] = "force"
+    try:
+        if source.via_pillow:
+            image = _from_pillow(path)
+            if box_w and box_h:
+                image = image.thumbnail_image(box_w, height=box_h, **options)
+        elif box_w and box_h:
+            # thumbnail() shrinks while decoding (JPEG, WebP, HEIF): the reason libvips wins.
+            image = pyvips.Image.thumbnail(str(path), box_w, height=box_h, **options)
+        else:
+            image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="error")
+            image = image.autorot()
+    except pyvips.Error as exc:
+        logger.info("libvips could not decode the image: %s", exc.message)
+        raise InvalidInputError(_UNREADABLE) from None
+    return image
+
+
+def save(
+    image: Any,
+    output: Path,
+    fmt: OutputFormat,
+    *,
+    quality: int = 85,
+    keep_metadata: bool = False,
+    lossless: bool = False,
+) -> Path:
+    """Write `image` as `fmt`. Metadata: only the colour profile unless `keep_metadata`."""
+    import pyvips
+
+    image = _to_srgb(image)
+    if fmt == "jpeg" and image.hasalpha():
+        image = image.flatten(background=[255, 255, 255])
+    options: dict[str, Any] = {"keep": "all" if keep_metadata else "icc"}
+    if fmt == "jpeg":
+        options.update(Q=quality, optimize_coding=True, interlace=True)
+    elif fmt == "png":
+        options.update(compression=9 if quality < 50 else 6)
+    elif fmt == "webp":
+        options.update(Q=quality, lossless=lossless, effort=4)
+    elif fmt == "avif":
+        options.update(Q=quality, lossless=lossless, effort=2, compression="av1")
+    try:
+        image.write_to_file(str(output), **options)
+    except pyvips.Error as exc:
+        logger.info("libvips could not decode or encode the image: %s", exc.message)
+        output.unlink(missing_ok=True)
+        raise InvalidInputError(_UNREADABLE) from None
+    return output
+
+
+def _to_srgb(image: Any) -> Any:
+    """8-bit sRGB (or grey) with at most one alpha band: what every web format takes."""
+    if image.interpretation not in ("srgb", "b-w") or image.format != "uchar":
+        target = "b-w" if image.bands in (1, 2) else "srgb"
+        image = image.colourspace(target)
+        if image.format != "uchar":
+            image = image.cast("uchar")
+    return image
+
+
+def _from_pillow(path: Path) -> Any:
+    """Decode with Pillow (HEIC, BMP), apply orientation, hand the pixels to libvips."""
+    import pyvips
+    from PIL import Image, ImageOps
+
+    _register_heif()
+    try:
+        with Image.open(path) as opened:
+            upright = ImageOps.exif_transpose(opened)
+            mode = "RGBA" if "A" in upright.getbands() or "transparency" in upright.info else "RGB"
+            pixels = upright.convert(mode)
+            exif = upright.getexif().tobytes()
+    except (OSError, ValueError, SyntaxError) as exc:
+        logger.info("Pillow could not decode the image: %s", exc)
+        raise InvalidInputError(_UNREADABLE) from None
+    image = pyvips.Image.new_from_memory(
+        pixels.tobytes(), pixels.width, pixels.height, len(mode), "uchar"
+    ).copy(interpretation="srgb")
+    if len(exif) > 8:
+        image.set_type(pyvips.GValue.blob_type, "exif-data", b"Exif\x00\x00" + exif)
+    return image
+
+
+def _register_heif() -> None:
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()

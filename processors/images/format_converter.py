@@ -1,0 +1,72 @@
+"""image-format-converter: any common image (HEIC and AVIF included) to JPEG, PNG or WebP."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+
+from processors.base import Category, ProgressCallback, Tool, ToolParams
+from processors.formats import kind
+from processors.images import engine
+from processors.images.common import IMAGE_INPUTS, MAX_IMAGE_BYTES, output_path
+from processors.registry import register
+
+
+class FormatConverterParams(ToolParams):
+    output_format: Literal["jpeg", "png", "webp"] = Field(
+        "jpeg", title="Output format", description="The format to convert the image to."
+    )
+    quality: int = Field(
+        85, ge=1, le=100, title="Quality", description="JPEG/WebP quality, 1 (small) to 100."
+    )
+    max_width: int | None = Field(
+        None, ge=1, le=20000, title="Max width", description="Shrink to at most this width."
+    )
+    max_height: int | None = Field(
+        None, ge=1, le=20000, title="Max height", description="Shrink to at most this height."
+    )
+    keep_metadata: bool = Field(
+        False,
+        title="Keep metadata",
+        description="Keep EXIF (camera, GPS, dates); stripped by default for privacy.",
+    )
+
+
+@register
+class ImageFormatConverter(Tool[FormatConverterParams]):
+    name = "image-format-converter"
+    display_name = "Image Format Converter"
+    description = (
+        "Convert JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC/HEIF or AVIF images to JPEG, PNG or WebP."
+    )
+    category = Category.IMAGE
+    icon = "arrow-left-right"
+    input_kinds = IMAGE_INPUTS
+    output_kinds = (kind("jpeg"), kind("png"), kind("webp"))
+    max_file_size = MAX_IMAGE_BYTES
+    timeout_seconds = 120
+    Params = FormatConverterParams
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: FormatConverterParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        progress(5, "Reading image")
+        image = engine.load(inputs[0], width=params.max_width, height=params.max_height)
+        progress(30, f"Converting to {params.output_format.upper()}")
+        output = output_path(output_dir, inputs[0], params.output_format)
+        engine.save(
+            image,
+            output,
+            params.output_format,
+            quality=params.quality,
+            keep_metadata=params.keep_metadata,
+        )
+        progress(100, "Done")
+        return output

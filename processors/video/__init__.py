@@ -1,0 +1,1 @@
+"""Video and audio tools on the FFmpeg binary of the imageio-ffmpeg wheel."""

@@ -1,0 +1,101 @@
+"""Image fixtures generated here: small pictures with known pixels, EXIF and GPS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from PIL import Image, TiffImagePlugin
+
+LATITUDE = 47.6085  # 47° 36' 30.6" N
+LONGITUDE = -122.335  # 122° 20' 6" W
+
+
+def camera_exif(orientation: int = 1) -> Image.Exif:
+    """EXIF as a phone writes it: camera, lens, exposure, dates, GPS, orientation."""
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    exif[0x0110] = "Canon EOS 5D"
+    exif[0x0112] = orientation
+    exif[0x0132] = "2024:05:01 10:20:30"
+    details = exif.get_ifd(0x8769)
+    details[0x829A] = TiffImagePlugin.IFDRational(Fraction(1, 250))
+    details[0x829D] = TiffImagePlugin.IFDRational(Fraction(28, 10))
+    details[0x8827] = 200
+    details[0x9003] = "2024:05:01 10:20:30"
+    details[0x920A] = TiffImagePlugin.IFDRational(Fraction(50, 1))
+    details[0xA434] = "EF 50mm f/1.8"
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (
+        TiffImagePlugin.IFDRational(47),
+        TiffImagePlugin.IFDRational(36),
+        TiffImagePlugin.IFDRational(Fraction(306, 10)),
+    )
+    gps[3] = "W"
+    gps[4] = (
+        TiffImagePlugin.IFDRational(122),
+        TiffImagePlugin.IFDRational(20),
+        TiffImagePlugin.IFDRational(6),
+    )
+    return exif
+
+
+def two_colour(width: int, height: int) -> Image.Image:
+    """Left half red, right half blue: orientation and crops are visible in the pixels."""
+    image = Image.new("RGB", (width, height), (220, 20, 20))
+    image.paste((20, 20, 220), (width // 2, 0, width, height))
+    return image
+
+
+MakeImage = Callable[..., Path]
+
+
+@pytest.fixture
+def make_image(tmp_path: Path) -> MakeImage:
+    """make_image(name, size=(w, h), exif=None, mode="RGB") writes a test image and returns it."""
+
+    def make(
+        name: str,
+        size: tuple[int, int] = (80, 40),
+        exif: Image.Exif | None = None,
+        mode: str = "RGB",
+    ) -> Path:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+        image = two_colour(*size).convert(mode)
+        path = tmp_path / name
+        kwargs = {"exif": exif} if exif is not None else {}
+        image.save(path, **kwargs)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "out"
+    path.mkdir()
+    return path
+
+
+class Progress:
+    """A progress callback that records every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+
+    def __call__(self, percent: float, step: str) -> None:
+        self.calls.append((percent, step))
+
+    @property
+    def percents(self) -> list[float]:
+        return [p for p, _ in self.calls]
+
+
+@pytest.fixture
+def progress() -> Progress:
+    return Progress()
