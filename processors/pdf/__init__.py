@@ -1,0 +1,1 @@
+"""PDF tools: convert, render, extract, merge, split and assemble PDF documents (PyMuPDF)."""

@@ -1,0 +1,51 @@
+"""PDF fixtures made with PyMuPDF: known text on known pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pymupdf
+import pytest
+
+from processors.registry import get_tool
+
+SAMPLE_PDF = Path(__file__).parents[5] / "shared" / "samples" / "demo_file.pdf"
+
+
+def make_pdf(path: Path, pages: list[str], *, width: float = 595, height: float = 842) -> Path:
+    """A PDF whose page i carries the text pages[i], large enough to survive any tool."""
+    with pymupdf.open() as document:
+        for text in pages:
+            page = document.new_page(width=width, height=height)
+            page.insert_text((72, 100), text, fontsize=18)
+        document.save(path)
+    return path
+
+
+@pytest.fixture
+def five_page_pdf(tmp_path: Path) -> Path:
+    return make_pdf(tmp_path / "five.pdf", [f"Page number {n} alpha{n}" for n in range(1, 6)])
+
+
+RunTool = Callable[..., tuple[Path, list[tuple[float, str]]]]
+
+
+@pytest.fixture
+def run_tool(tmp_path: Path) -> RunTool:
+    """Run a tool by name as the pipeline does; returns the output and the progress calls."""
+
+    def run(name: str, inputs: list[Path], **params: Any) -> tuple[Path, list[tuple[float, str]]]:
+        tool = get_tool(name)
+        assert tool is not None, name
+        calls: list[tuple[float, str]] = []
+        out_dir = tmp_path / f"out-{name}"
+        out_dir.mkdir(exist_ok=True)
+        output = tool.run(
+            inputs, out_dir, tool.parse_params(params), lambda p, s: calls.append((p, s))
+        )
+        assert output.parent == out_dir and output.is_file()
+        return output, calls
+
+    return run
