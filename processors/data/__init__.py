@@ -1,0 +1,1 @@
+"""Small data tools: base64 encode/decode, unit conversion."""

@@ -1,0 +1,166 @@
+"""API keys: stored as SHA-256 hashes in Table `apikeys`, shown once, per tenant.
+
+Key format `mtb_<keyid>_<secret>`: the key id is the RowKey, so a check is one point read
+and a constant-time compare of hashes. A key of another shape (a DEV_API_KEY a person
+chose) is stored by its hash all the same, under a key id derived from that hash.
+Fail closed: no table, no entity, a revoked key or any storage error all mean "no".
+
+    python -m shared.keys create --tenant NAME [--key KEY]
+    python -m shared.keys list
+    python -m shared.keys revoke KEYID
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.data.tables import TableClient
+
+__all__ = ["ApiKey", "KeyStore", "key_id_of"]
+
+log = logging.getLogger(__name__)
+
+PARTITION = "key"
+_FORMAT = re.compile(r"^mtb_(?P<id>[a-z0-9]{12})_(?P<secret>[A-Za-z0-9_-]{20,})$")
+_TENANT = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
+_CACHE_SECONDS = 30.0  # a revoked key keeps working this long on a warm instance
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def key_id_of(key: str) -> str:
+    match = _FORMAT.match(key)
+    return match.group("id") if match else "h" + _hash(key)[:15]
+
+
+def new_key() -> str:
+    return f"mtb_{secrets.token_hex(6)}_{secrets.token_urlsafe(24)}"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    key_id: str
+    tenant: str
+    created_at: datetime
+
+
+class KeyStore:
+    def __init__(self, table: TableClient) -> None:
+        self.table = table
+        self._cache: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def create(self, tenant: str, key: str | None = None) -> tuple[str, ApiKey]:
+        """Store a key for `tenant`; returns (the key, its record). Idempotent for a given key."""
+        if not _TENANT.match(tenant):
+            raise ValueError("tenant: letters, digits, '-' and '_' only (1-63 characters)")
+        key = key or new_key()
+        record = ApiKey(key_id_of(key), tenant, datetime.now(UTC))
+        entity = {
+            "PartitionKey": PARTITION,
+            "RowKey": record.key_id,
+            "tenant": tenant,
+            "hash": _hash(key),
+            "created_at": record.created_at,
+        }
+        try:
+            self.table.create_entity(entity)
+        except ResourceExistsError:
+            existing = self.table.get_entity(PARTITION, record.key_id)
+            if not hmac.compare_digest(existing["hash"], entity["hash"]):
+                raise ValueError("a different key with this key id exists") from None
+            if existing["tenant"] != tenant:
+                raise ValueError("this key already belongs to another tenant") from None
+        return key, record
+
+    def list(self) -> list[ApiKey]:
+        return [
+            ApiKey(e["RowKey"], e["tenant"], e["created_at"])
+            for e in self.table.query_entities("PartitionKey eq @p", parameters={"p": PARTITION})
+        ]
+
+    def revoke(self, key_id: str) -> bool:
+        try:
+            self.table.get_entity(PARTITION, key_id)
+        except ResourceNotFoundError:
+            return False
+        self.table.delete_entity(PARTITION, key_id)
+        with self._lock:
+            self._cache = {k: v for k, v in self._cache.items() if key_id_of(k) != key_id}
+        return True
+
+    def tenant_for(self, key: str) -> str | None:
+        """The tenant owning `key`, or None: unknown, revoked, malformed or storage down."""
+        if not key or len(key) > 256:
+            return None
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached and now - cached[0] < _CACHE_SECONDS:
+            return cached[1]
+        try:
+            entity = self.table.get_entity(PARTITION, key_id_of(key))
+        except ResourceNotFoundError:
+            return None
+        except Exception:
+            log.exception("api key lookup failed; refusing the request")
+            return None
+        if not hmac.compare_digest(str(entity.get("hash", "")), _hash(key)):
+            return None
+        tenant = str(entity["tenant"])
+        with self._lock:
+            self._cache[key] = (now, tenant)
+        return tenant
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m shared.keys", description="Manage API keys")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create", help="create a key and print it once")
+    create.add_argument("--tenant", required=True)
+    create.add_argument("--key", help="use this key instead of a random one")
+    commands.add_parser("list", help="list key ids and tenants (never the keys)")
+    revoke = commands.add_parser("revoke", help="delete a key by its id")
+    revoke.add_argument("key_id")
+    args = parser.parse_args(argv)
+
+    from shared.naming import APIKEYS_TABLE
+    from shared.storage import get_storage
+
+    storage = get_storage()
+    storage.table_service.create_table_if_not_exists(APIKEYS_TABLE)
+    keys = KeyStore(storage.apikeys_table)
+    if args.command == "create":
+        try:
+            key, record = keys.create(args.tenant, args.key)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(f"created key {record.key_id} for tenant {record.tenant}; it is shown only once:")
+        print(key)
+    elif args.command == "list":
+        for record in keys.list():
+            print(f"{record.key_id}\t{record.tenant}\t{record.created_at.isoformat()}")
+    elif not keys.revoke(args.key_id):
+        print(f"no key {args.key_id}", file=sys.stderr)
+        return 1
+    else:
+        print(f"revoked {args.key_id}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
