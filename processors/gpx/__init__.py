@@ -1,0 +1,1 @@
+"""GPX tools: analyse, convert, merge and retime GPS tracks (gpxpy, parsed through defusedxml)."""

@@ -1,0 +1,86 @@
+"""Reading GPX and KML safely: defusedxml vets the document before anything parses it.
+
+defusedxml refuses DTDs (and with them entity expansion bombs and external entities)
+before gpxpy sees a byte; gpxpy then parses text known to be plain XML. Every failure
+becomes an InvalidInputError a person can read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.etree.ElementTree import Element
+
+from processors.errors import InvalidInputError, LimitExceededError
+
+if TYPE_CHECKING:
+    import gpxpy.gpx
+
+__all__ = ["MAX_POINTS", "count_points", "load_gpx", "parse_safe_xml"]
+
+MAX_POINTS = 500_000
+"""Track, route and waypoints together; a day of 1 Hz recording is 86 400."""
+
+
+def parse_safe_xml(path: Path, what: str) -> tuple[Element, str]:
+    """The root element and the text of the XML file at `path`, vetted by defusedxml."""
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+
+    data = path.read_bytes()
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True)
+    except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden):
+        raise InvalidInputError(
+            f"This {what} file declares a DTD or entities, which are refused for safety."
+        ) from None
+    except defusedxml.ExternalReferenceForbidden:
+        raise InvalidInputError(
+            f"This {what} file refers to external resources, which are refused for safety."
+        ) from None
+    except SafeET.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        raise InvalidInputError(
+            f"This {what} file is not well-formed XML (line {line}, column {column})."
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # the XML declaration named another encoding
+    return root, text
+
+
+def load_gpx(path: Path) -> gpxpy.gpx.GPX:
+    """The GPX document at `path`: vetted, parsed, and within MAX_POINTS."""
+    import gpxpy
+    import gpxpy.gpx
+
+    root, text = parse_safe_xml(path, "GPX")
+    if root.tag.rsplit("}", 1)[-1] != "gpx":
+        raise InvalidInputError("This file is XML but not GPX (its root element is not <gpx>).")
+    if sum(1 for _ in root.iter()) > 8 * MAX_POINTS:  # cheap bound before building objects
+        raise LimitExceededError(f"This GPX file has too many elements (over {MAX_POINTS} points).")
+    try:
+        gpx = gpxpy.parse(_without_declaration(text))
+    except gpxpy.gpx.GPXException as exc:
+        raise InvalidInputError(f"This GPX file could not be read: {exc}") from None
+    except ValueError:
+        raise InvalidInputError("This GPX file holds values that are not valid.") from None
+    points = count_points(gpx)
+    if points > MAX_POINTS:
+        raise LimitExceededError(f"This GPX file has {points} points; the limit is {MAX_POINTS}.")
+    return gpx
+
+
+def count_points(gpx: gpxpy.gpx.GPX) -> int:
+    tracks = sum(len(s.points) for t in gpx.tracks for s in t.segments)
+    return tracks + sum(len(r.points) for r in gpx.routes) + len(gpx.waypoints)
+
+
+def _without_declaration(text: str) -> str:
+    """gpxpy refuses a str that still carries an encoding declaration; the text is decoded."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if stripped.startswith("<?xml"):
+        end = stripped.find("?>")
+        return stripped[end + 2 :] if end != -1 else stripped
+    return stripped
