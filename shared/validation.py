@@ -65,7 +65,7 @@ def check_declared_files(
 
 
 def check_arrival(
-    tool: Tool[Any], filename: str, head: bytes, *, actual_size: int, declared_size: int, limit: int
+    tool: Tool[Any], filename: str, head: bytes, *, actual_size: int, limit: int
 ) -> FileKind:
     """The uploaded file's kind; PermanentError with a readable reason when it is refused."""
     if actual_size > min(limit, tool.max_file_size):
@@ -73,11 +73,6 @@ def check_arrival(
             f"{filename} is {actual_size} bytes; the limit is "
             f"{min(limit, tool.max_file_size)} bytes",
             code="too_large",
-        )
-    if actual_size != declared_size:
-        raise PermanentError(
-            f"{filename} is {actual_size} bytes but {declared_size} were declared",
-            code="size_mismatch",
         )
     matched = tool.match_input(filename, head[:SNIFF_BYTES])
     if matched is None:

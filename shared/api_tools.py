@@ -1,0 +1,117 @@
+"""HTTP handlers under /api/v1/tools/: the catalog, uploads (SAS), convert, no-file jobs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from processors.registry import all_tools
+from shared.context import Services
+from shared.errors import BadRequestError
+from shared.http import ApiRequest, ApiResponse, Caller, json_response, parse_body
+from shared.naming import uploads_container
+from shared.submit import create_file_job, create_queued_job, find_tool, validated_params
+from shared.validation import DeclaredFile, check_declared_files
+from shared.views import JobRequest, UploadRequest
+
+__all__ = ["catalog", "convert", "create_job", "create_upload"]
+
+BLOB_HEADERS = {"x-ms-blob-type": "BlockBlob"}
+
+
+def catalog(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
+    tools = [tool.describe() for tool in all_tools()]
+    return json_response(200, {"count": len(tools), "results": tools})
+
+
+def _status_url(request: ApiRequest, execution_id: str) -> str:
+    return f"{request.api_base}/v1/executions/{execution_id}/status/"
+
+
+def create_upload(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
+    tool = find_tool(request.route["tool"])
+    body: UploadRequest = parse_body(request, UploadRequest)
+    try:
+        declared = body.declared()
+    except ValueError as exc:
+        raise BadRequestError(str(exc), code="invalid_body") from None
+    check_declared_files(tool, declared, max_upload_bytes=services.settings.max_upload_bytes)
+    parameters = validated_params(tool, body.parameters)
+    job = create_file_job(services, tool, caller.tenant, declared, parameters)
+    assert job.upload_expires_at is not None
+    container = uploads_container(job.category)
+    uploads = [
+        {
+            "filename": f.filename,
+            "url": services.sas.upload_url(container, f.blob, expires_at=job.upload_expires_at),
+            "method": "PUT",
+            "headers": BLOB_HEADERS,
+            "expiresAt": job.upload_expires_at.isoformat(),
+        }
+        for f in job.inputs
+    ]
+    answer: dict[str, Any] = {
+        "executionId": job.execution_id,
+        "status": str(job.status),
+        "statusUrl": _status_url(request, job.execution_id),
+    }
+    if tool.max_files > 1:
+        answer["uploads"] = uploads
+    else:
+        answer["upload"] = uploads[0]
+    return json_response(201, answer)
+
+
+def convert(
+    services: Services,
+    request: ApiRequest,
+    caller: Caller,
+    *,
+    filename: str,
+    data: bytes,
+    raw_parameters: str | None,
+) -> ApiResponse:
+    """Multipart upload through the API (small files, curl): stored, then the normal path."""
+    tool = find_tool(request.route["tool"])
+    declared = [DeclaredFile(filename=filename or "upload", size=len(data))]
+    check_declared_files(tool, declared, max_upload_bytes=services.settings.max_upload_bytes)
+    try:
+        raw = json.loads(raw_parameters) if raw_parameters else None
+    except ValueError:
+        raise BadRequestError("parameters must be a JSON object", code="invalid_json") from None
+    if raw is not None and not isinstance(raw, dict):
+        raise BadRequestError("parameters must be a JSON object", code="invalid_json")
+    parameters = validated_params(tool, raw)
+    job = create_file_job(services, tool, caller.tenant, declared, parameters)
+    blob = services.storage.blob_service.get_blob_client(
+        uploads_container(job.category), job.inputs[0].blob
+    )
+    blob.upload_blob(data, overwrite=True)
+    return json_response(
+        201,
+        {
+            "executionId": job.execution_id,
+            "status": str(job.status),
+            "message": "File received; processing starts shortly",
+            "statusUrl": _status_url(request, job.execution_id),
+        },
+    )
+
+
+def create_job(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
+    tool = find_tool(request.route["tool"])
+    if tool.takes_files:
+        raise BadRequestError(
+            f"Tool {tool.name} needs files: POST /api/v1/tools/{tool.name}/uploads/ instead",
+            code="files_expected",
+        )
+    body: JobRequest = parse_body(request, JobRequest)
+    job = create_queued_job(services, tool, caller.tenant, validated_params(tool, body.parameters))
+    return json_response(
+        201,
+        {
+            "executionId": job.execution_id,
+            "status": str(job.status),
+            "statusUrl": _status_url(request, job.execution_id),
+        },
+    )

@@ -1,0 +1,89 @@
+"""The retention sweep the timer runs every 5 minutes (and tests run with their own clock).
+
+- completed/failed past `expiresAt` → output blob deleted, job `expired` (download: 410)
+- pending past the upload SAS expiry → `failed` ("upload never arrived"), partial blobs gone
+- processing past the tool's timeout + a margin → `failed` ("timed out")
+- records older than RECORD_RETENTION_DAYS → blobs and record deleted
+
+Every step is a compare-and-swap or a delete that tolerates "already gone", so two
+sweeps at once, or a sweep racing a worker, do no harm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from azure.core.exceptions import ResourceNotFoundError
+
+from processors.registry import get_tool
+from shared.api_executions import remove_job
+from shared.context import Services
+from shared.ingest import fail
+from shared.jobs import Job
+from shared.naming import processed_container
+from shared.states import JobStatus
+
+__all__ = ["SweepReport", "sweep"]
+
+log = logging.getLogger(__name__)
+
+UPLOAD_GRACE = timedelta(minutes=1)
+PROCESSING_MARGIN = timedelta(minutes=5)
+
+
+@dataclass
+class SweepReport:
+    expired: int = 0
+    abandoned: int = 0
+    timed_out: int = 0
+    deleted: int = 0
+
+
+def sweep(services: Services) -> SweepReport:
+    now = services.clock()
+    report = SweepReport()
+    for job in services.jobs.with_status(
+        JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.PENDING, JobStatus.PROCESSING
+    ):
+        if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
+            if job.expires_at and job.expires_at <= now and _expire(services, job):
+                report.expired += 1
+        elif job.status == JobStatus.PENDING:
+            if job.upload_expires_at and job.upload_expires_at + UPLOAD_GRACE <= now:
+                missing = [f.filename for f in job.inputs if not f.arrived]
+                fail(
+                    services,
+                    job,
+                    f"upload never arrived: {', '.join(missing) or 'the file'}",
+                    "upload_missing",
+                )
+                report.abandoned += 1
+        else:
+            tool = get_tool(job.tool)
+            limit = timedelta(seconds=tool.timeout_seconds if tool else 3600) + PROCESSING_MARGIN
+            if job.started_at and job.started_at + limit <= now:
+                fail(services, job, f"timed out after {int(limit.total_seconds())} s", "timed_out")
+                report.timed_out += 1
+    for job in services.jobs.created_before(now - services.settings.record_retention):
+        remove_job(services, job)
+        report.deleted += 1
+    log.info(
+        "cleanup: %d expired, %d uploads never arrived, %d timed out, %d records deleted",
+        report.expired,
+        report.abandoned,
+        report.timed_out,
+        report.deleted,
+    )
+    return report
+
+
+def _expire(services: Services, job: Job) -> bool:
+    if job.output_blob:
+        with contextlib.suppress(ResourceNotFoundError):
+            services.storage.blob_service.get_blob_client(
+                processed_container(job.category), job.output_blob
+            ).delete_blob()
+    return services.jobs.transition(job, JobStatus.EXPIRED) is not None

@@ -1,0 +1,112 @@
+"""Run one tool in a child process: a hard timeout, and a native crash cannot kill us.
+
+The child (spawn context: no inherited locks or clients) imports the registry, runs the
+tool and reports progress and the outcome over a pipe. The parent relays progress to a
+callback and kills the child when the tool's timeout passes.
+
+    InvalidInputError in the tool  -> PermanentError(message)       job failed, no retry
+    timeout                        -> PermanentError("timed out")   job failed, no retry
+    any other exception or a crash -> TransientError                redelivered, then poison
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from shared.errors import PermanentError, TransientError
+
+__all__ = ["run_tool"]
+
+log = logging.getLogger(__name__)
+
+_KILL_GRACE_SECONDS = 5.0
+
+
+def _child(
+    connection: Connection,
+    tool_name: str,
+    inputs: list[str],
+    output_dir: str,
+    params: dict[str, Any],
+) -> None:
+    from processors.errors import InvalidInputError
+    from processors.registry import get_tool
+
+    try:
+        tool = get_tool(tool_name)
+        if tool is None:
+            raise InvalidInputError(f"unknown tool {tool_name}")
+        parsed = tool.parse_params(params)
+        output = tool.run(
+            [Path(p) for p in inputs],
+            Path(output_dir),
+            parsed,
+            lambda percent, step: connection.send(("progress", float(percent), str(step))),
+        )
+        connection.send(("done", str(output)))
+    except InvalidInputError as exc:
+        connection.send(("invalid", exc.message, type(exc).__name__))
+    except BaseException as exc:  # reported to the parent, which decides about retries
+        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        connection.close()
+
+
+def run_tool(
+    tool_name: str,
+    inputs: Sequence[Path],
+    output_dir: Path,
+    params: dict[str, Any],
+    *,
+    timeout: float,
+    on_progress: Callable[[float, str], None] = lambda percent, step: None,
+) -> Path:
+    """The output path the tool wrote into `output_dir`; raises as the module doc says."""
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(
+        target=_child,
+        args=(sender, tool_name, [str(p) for p in inputs], str(output_dir), params),
+        daemon=True,
+    )
+    process.start()
+    sender.close()
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise PermanentError(f"timed out after {int(timeout)} s", code="timed_out")
+            if not receiver.poll(min(remaining, 1.0)):
+                if not process.is_alive() and not receiver.poll(0):
+                    raise TransientError(f"the tool process exited with code {process.exitcode}")
+                continue
+            try:
+                message = receiver.recv()
+            except EOFError:
+                process.join(_KILL_GRACE_SECONDS)
+                raise TransientError(
+                    f"the tool process exited with code {process.exitcode}"
+                ) from None
+            if message[0] == "progress":
+                on_progress(message[1], message[2])
+            elif message[0] == "done":
+                return Path(message[1])
+            elif message[0] == "invalid":
+                code = "limit_exceeded" if message[2] == "LimitExceededError" else "invalid_input"
+                raise PermanentError(message[1], code=code)
+            else:
+                raise TransientError(message[1])
+    finally:
+        receiver.close()
+        if process.is_alive():
+            process.join(0.5)
+        if process.is_alive():
+            process.kill()
+            process.join(_KILL_GRACE_SECONDS)
