@@ -19,6 +19,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from processors.registry import get_tool
 from shared.errors import PermanentError, TransientError
 
 __all__ = ["run_tool"]
@@ -30,15 +31,19 @@ _KILL_GRACE_SECONDS = 5.0
 
 def _child(
     connection: Connection,
+    module: str,
     tool_name: str,
     inputs: list[str],
     output_dir: str,
     params: dict[str, Any],
 ) -> None:
+    import importlib
+
     from processors.errors import InvalidInputError
     from processors.registry import get_tool
 
     try:
+        importlib.import_module(module)  # registers the tool even if it lives outside processors/
         tool = get_tool(tool_name)
         if tool is None:
             raise InvalidInputError(f"unknown tool {tool_name}")
@@ -68,11 +73,21 @@ def run_tool(
     on_progress: Callable[[float, str], None] = lambda percent, step: None,
 ) -> Path:
     """The output path the tool wrote into `output_dir`; raises as the module doc says."""
+    tool = get_tool(tool_name)
+    if tool is None:
+        raise PermanentError(f"unknown tool {tool_name}", code="unknown_tool")
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_child,
-        args=(sender, tool_name, [str(p) for p in inputs], str(output_dir), params),
+        args=(
+            sender,
+            type(tool).__module__,
+            tool_name,
+            [str(p) for p in inputs],
+            str(output_dir),
+            params,
+        ),
         daemon=True,
     )
     process.start()

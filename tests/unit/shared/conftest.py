@@ -1,0 +1,60 @@
+"""Fixtures for shared/: services on the session Azurite, provisioned once, a fresh tenant."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.context import Services
+from shared.provision import provision
+from shared.settings import Settings
+
+
+class Clock:
+    """A settable clock for the job store and the cleanup sweep."""
+
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def settings(storage_connection_string: str) -> Settings:
+    return Settings(storage_connection_string=storage_connection_string)
+
+
+@pytest.fixture(scope="session")
+def provisioned(settings: Settings) -> Settings:
+    provision(Services(settings).storage, say=lambda line: None)
+    return settings
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def services(provisioned: Settings, clock: Clock) -> Services:
+    return Services(provisioned, clock=clock)
+
+
+@pytest.fixture
+def tenant() -> str:
+    return f"t{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def make_settings(storage_connection_string: str) -> Callable[..., Settings]:
+    def make(**overrides: object) -> Settings:
+        return Settings(storage_connection_string=storage_connection_string, **overrides)  # type: ignore[arg-type]
+
+    return make

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from shared.context import Services
+from shared.jobs import InputFile, Job
+from shared.naming import new_execution_id
+from shared.states import JobStatus
+
+
+def _job(tenant: str, **fields: object) -> Job:
+    values: dict[str, object] = {
+        "execution_id": new_execution_id(),
+        "tenant": tenant,
+        "tool": "base64-codec",
+        "category": "data",
+        "parameters": {"mode": "encode"},
+        "inputs": [InputFile(filename="a.txt", size=3 * 2**31, blob=f"{tenant}/a.txt")],
+    }
+    return Job.model_validate(values | fields)
+
+
+def test_create_then_get_round_trips_every_field(services: Services, tenant: str) -> None:
+    created = services.jobs.create(_job(tenant, input_size=3 * 2**31))
+    found = services.jobs.get(tenant, created.execution_id)
+    assert found is not None
+    assert found.parameters == {"mode": "encode"}
+    assert found.inputs[0].size == 3 * 2**31
+    assert found.input_size == 3 * 2**31
+    assert found.status == JobStatus.PENDING
+    assert found.etag
+
+
+def test_another_tenant_cannot_find_the_job(services: Services, tenant: str) -> None:
+    created = services.jobs.create(_job(tenant))
+    assert services.jobs.get(tenant + "x", created.execution_id) is None
+
+
+def test_stale_write_is_a_no_op(services: Services, tenant: str) -> None:
+    job = services.jobs.create(_job(tenant))
+    queued = services.jobs.transition(job, JobStatus.QUEUED)
+    assert queued is not None and queued.status == JobStatus.QUEUED
+    # `job` carries the old ETag: the write is refused and the record is unchanged
+    assert services.jobs.transition(job, JobStatus.FAILED, error="late") is None
+    stored = services.jobs.get(tenant, job.execution_id)
+    assert stored is not None and stored.status == JobStatus.QUEUED and stored.error is None
+
+
+def test_illegal_move_is_a_no_op(services: Services, tenant: str) -> None:
+    job = services.jobs.create(_job(tenant))
+    assert services.jobs.transition(job, JobStatus.COMPLETED) is None
+    stored = services.jobs.get(tenant, job.execution_id)
+    assert stored is not None and stored.status == JobStatus.PENDING
+
+
+def test_update_retries_on_conflict_and_decides_again(services: Services, tenant: str) -> None:
+    job = services.jobs.create(_job(tenant))
+    calls: list[JobStatus] = []
+
+    def decide(current: Job) -> tuple[JobStatus, dict[str, object]] | None:
+        calls.append(current.status)
+        if len(calls) == 1:  # someone else writes between our read and our write
+            services.jobs.transition(current, JobStatus.PENDING, current_step="other")
+        return JobStatus.QUEUED, {}
+
+    updated = services.jobs.update(tenant, job.execution_id, decide)
+    assert updated is not None and updated.status == JobStatus.QUEUED
+    assert len(calls) == 2
+    assert updated.current_step == "other"
+
+
+def test_history_is_newest_first_and_filters(services: Services, tenant: str, clock) -> None:
+    ids = []
+    for i in range(3):
+        clock.advance(seconds=1)
+        job = _job(tenant, created_at=clock(), tool="base64-codec" if i != 1 else "other")
+        ids.append(services.jobs.create(job).execution_id)
+    assert [j.execution_id for j in services.jobs.history(tenant)] == ids[::-1]
+    assert [j.execution_id for j in services.jobs.history(tenant, tool="other")] == [ids[1]]
+    assert list(services.jobs.history(tenant, status="completed")) == []
+
+
+def test_delete_removes_record_and_lookup(services: Services, tenant: str) -> None:
+    job = services.jobs.create(_job(tenant))
+    services.jobs.delete(job)
+    assert services.jobs.get(tenant, job.execution_id) is None
+    assert list(services.jobs.history(tenant)) == []
+
+
+def test_created_before_finds_old_records(services: Services, tenant: str, clock) -> None:
+    old = services.jobs.create(_job(tenant, created_at=clock() - timedelta(days=8)))
+    services.jobs.create(_job(tenant))
+    found = [j.execution_id for j in services.jobs.created_before(clock() - timedelta(days=7))]
+    assert old.execution_id in found and len([i for i in found if i == old.execution_id]) == 1
