@@ -1,0 +1,1 @@
+"""OCR: text, boxes and confidence from images and PDF pages (RapidOCR, models in the wheel)."""
