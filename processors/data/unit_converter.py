@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 
 from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
+from processors.formats import kind
 from processors.registry import register
 
 Quantity = Literal["length", "mass", "temperature", "volume", "speed", "area", "data_size"]
@@ -101,7 +102,7 @@ class UnitConverter(Tool[UnitConverterParams]):
     category = Category.DATA
     icon = "rulers"
     input_kinds = ()
-    output_kinds = ()
+    output_kinds = (kind("json"),)
     min_files = 0
     max_files = 0
     max_file_size = 0

@@ -83,3 +83,9 @@ def test_it_takes_no_files_and_answers_inline() -> None:
     schema = tool.describe()["parameters"]
     assert set(schema["properties"]) == {"quantity", "value", "fromUnit", "toUnit"}
     assert "data_size" in schema["properties"]["quantity"]["enum"]
+
+
+def test_its_output_is_json() -> None:
+    tool = get_tool("unit-converter")
+    assert tool is not None
+    assert [k.name for k in tool.output_kinds] == ["json"]
