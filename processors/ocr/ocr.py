@@ -128,7 +128,7 @@ def _load_image(path: Path) -> Image.Image:
 def _render_pdf_page(path: Path, params: OcrParams) -> Image.Image:
     from PIL import Image
 
-    from processors.pdf._document import open_pdf
+    from processors.pdf._document import check_page_images, open_pdf
 
     with open_pdf(path) as document:
         if params.page > document.page_count:
@@ -139,5 +139,6 @@ def _render_pdf_page(path: Path, params: OcrParams) -> Image.Image:
         zoom = params.dpi / 72
         if page.rect.width * zoom * page.rect.height * zoom > MAX_INPUT_PIXELS:
             raise LimitExceededError("This PDF page is too large at this DPI; choose a lower DPI.")
+        check_page_images(page)
         pixmap = page.get_pixmap(dpi=params.dpi, alpha=False)
         return Image.frombytes("RGB", (pixmap.width, pixmap.height), pixmap.samples)

@@ -16,10 +16,21 @@ from processors.errors import InvalidInputError, LimitExceededError
 if TYPE_CHECKING:
     import pymupdf
 
-__all__ = ["MAX_PAGES", "PAGE_RANGE_PATTERN", "open_pdf", "parse_page_range", "parse_ranges"]
+__all__ = [
+    "MAX_IMAGE_PIXELS",
+    "MAX_PAGES",
+    "PAGE_RANGE_PATTERN",
+    "check_page_images",
+    "open_pdf",
+    "parse_page_range",
+    "parse_ranges",
+]
 
 MAX_PAGES = 500
 """The most pages a PDF tool reads from one document (and writes into one output)."""
+
+MAX_IMAGE_PIXELS = 100_000_000
+"""The largest image a page may embed before rendering or converting it (decoded in full)."""
 
 PAGE_RANGE_PATTERN = r"^\s*(all|(\d+\s*(-\s*\d*)?\s*)(,\s*\d+\s*(-\s*\d*)?\s*)*)?\s*$"
 """What a page-range parameter looks like: empty or "all", or "1-3, 5, 8-"."""
@@ -83,3 +94,18 @@ def parse_ranges(spec: str, page_count: int) -> list[list[int]]:
 def parse_page_range(spec: str, page_count: int) -> list[int]:
     """The 0-based page indexes `spec` names, in document order, each once."""
     return sorted({index for part in parse_ranges(spec, page_count) for index in part})
+
+
+def check_page_images(page: pymupdf.Page) -> None:
+    """Refuse a page embedding an image too large to decode (a decompression bomb).
+
+    MuPDF decodes an embedded image whole, however small it is drawn; the declared
+    width and height are read from the image dictionary without decoding anything.
+    """
+    for image in page.get_images(full=True):
+        width, height = int(image[2] or 0), int(image[3] or 0)
+        if width * height > MAX_IMAGE_PIXELS:
+            raise LimitExceededError(
+                f"Page {page.number + 1} embeds an image of {width}x{height} pixels, too large "
+                "to process safely."
+            )

@@ -13,7 +13,12 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import kind
-from processors.pdf._document import PAGE_RANGE_PATTERN, open_pdf, parse_page_range
+from processors.pdf._document import (
+    PAGE_RANGE_PATTERN,
+    check_page_images,
+    open_pdf,
+    parse_page_range,
+)
 from processors.registry import register
 
 logger = logging.getLogger(__name__)
@@ -58,6 +63,8 @@ class PdfDocxConverter(Tool[PdfToDocxParams]):
         progress(0, "Opening document")
         with open_pdf(inputs[0], max_pages=MAX_DOCX_PAGES) as document:
             pages = parse_page_range(params.page_range, document.page_count)
+            for index in pages:
+                check_page_images(document[index])
         output = output_dir / f"{inputs[0].stem or 'document'}.docx"
         converter = Converter(str(inputs[0]))
         try:

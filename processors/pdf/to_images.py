@@ -12,7 +12,12 @@ from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import LimitExceededError
 from processors.formats import kind
 from processors.pdf._archive import ZipWriter
-from processors.pdf._document import PAGE_RANGE_PATTERN, open_pdf, parse_page_range
+from processors.pdf._document import (
+    PAGE_RANGE_PATTERN,
+    check_page_images,
+    open_pdf,
+    parse_page_range,
+)
 from processors.registry import register
 
 MAX_PAGE_PIXELS = 40_000_000
@@ -69,6 +74,7 @@ class PdfToImages(Tool[PdfToImagesParams]):
                             f"{params.dpi} DPI; the limit is {MAX_PAGE_PIXELS // 1_000_000}. "
                             "Choose a lower DPI."
                         )
+                    check_page_images(page)
                     pixmap = page.get_pixmap(dpi=params.dpi, alpha=False)
                     data = (
                         pixmap.tobytes("jpeg", jpg_quality=params.jpeg_quality)

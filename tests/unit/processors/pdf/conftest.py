@@ -24,6 +24,17 @@ def make_pdf(path: Path, pages: list[str], *, width: float = 595, height: float 
     return path
 
 
+def make_image_bomb_pdf(path: Path) -> Path:
+    """One page embedding a 2x2 image whose dictionary claims 200000x200000 pixels."""
+    with pymupdf.open() as document:
+        page = document.new_page()
+        xref = page.insert_image(page.rect, pixmap=pymupdf.Pixmap(pymupdf.csRGB, (0, 0, 2, 2)))
+        document.xref_set_key(xref, "Width", "200000")
+        document.xref_set_key(xref, "Height", "200000")
+        document.save(path)
+    return path
+
+
 @pytest.fixture
 def five_page_pdf(tmp_path: Path) -> Path:
     return make_pdf(tmp_path / "five.pdf", [f"Page number {n} alpha{n}" for n in range(1, 6)])

@@ -6,8 +6,8 @@ import pymupdf
 import pytest
 
 from processors.errors import InvalidInputError, LimitExceededError
-from processors.pdf._document import open_pdf, parse_page_range, parse_ranges
-from tests.unit.processors.pdf.conftest import make_pdf
+from processors.pdf._document import check_page_images, open_pdf, parse_page_range, parse_ranges
+from tests.unit.processors.pdf.conftest import make_image_bomb_pdf, make_pdf
 
 
 def test_parse_ranges_reads_single_pages_spans_and_open_ends() -> None:
@@ -63,3 +63,9 @@ def test_page_limit(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "many.pdf", ["x"] * 4)
     with pytest.raises(LimitExceededError, match="4 pages; the limit is 3"):
         open_pdf(path, max_pages=3)
+
+
+def test_a_page_embedding_a_gigantic_image_is_refused(tmp_path: Path) -> None:
+    path = make_image_bomb_pdf(tmp_path / "bomb.pdf")
+    with open_pdf(path) as document, pytest.raises(LimitExceededError, match="200000x200000"):
+        check_page_images(document[0])

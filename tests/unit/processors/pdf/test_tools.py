@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from processors.errors import InvalidInputError, LimitExceededError
-from tests.unit.processors.pdf.conftest import SAMPLE_PDF, RunTool, make_pdf
+from tests.unit.processors.pdf.conftest import SAMPLE_PDF, RunTool, make_image_bomb_pdf, make_pdf
 
 
 def _increasing(calls: list[tuple[float, str]]) -> bool:
@@ -164,3 +164,12 @@ def test_pdf_to_docx_refuses_a_truncated_pdf(tmp_path: Path, run_tool: RunTool) 
     bad.write_bytes(make_pdf(tmp_path / "x.pdf", ["x"]).read_bytes()[:100])
     with pytest.raises(InvalidInputError):
         run_tool("pdf-docx-converter", [bad])
+
+
+@pytest.mark.parametrize("name", ["pdf-to-images", "pdf-docx-converter", "ocr"])
+def test_image_bombs_are_refused_before_decoding(
+    name: str, tmp_path: Path, run_tool: RunTool
+) -> None:
+    bomb = make_image_bomb_pdf(tmp_path / "bomb.pdf")
+    with pytest.raises(LimitExceededError, match="too large to process safely"):
+        run_tool(name, [bomb])
