@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from devhost.azurite import Azurite, start_azurite
 from shared.context import Services
 from shared.provision import provision
 from shared.settings import Settings
@@ -26,12 +28,31 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
+def own_azurite() -> Iterator[Azurite]:
+    """An Azurite of our own: a devhost left running by another package's tests must not
+    ingest or process the jobs these tests drive by hand."""
+    try:
+        instance = start_azurite()
+    except Exception as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Azurite unavailable: {exc}")
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="package")
+def storage_connection_string(own_azurite: Azurite) -> str:
+    return own_azurite.connection_string
+
+
+@pytest.fixture(scope="package")
 def settings(storage_connection_string: str) -> Settings:
     return Settings(storage_connection_string=storage_connection_string)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def provisioned(settings: Settings) -> Settings:
     provision(Services(settings).storage, say=lambda line: None)
     return settings
@@ -58,3 +79,21 @@ def make_settings(storage_connection_string: str) -> Callable[..., Settings]:
         return Settings(storage_connection_string=storage_connection_string, **overrides)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+def fake_tools() -> Iterator[None]:
+    from processors import registry
+    from tests.unit.shared import fake_tools as module
+
+    for name, cls in (
+        ("test-sleepy", module.SleepyTool),
+        ("test-crash", module.CrashingTool),
+        ("test-picky", module.PickyTool),
+        ("test-broken", module.BrokenTool),
+        ("test-stepping", module.SteppingTool),
+    ):
+        registry.register(cls)
+    yield
+    for name in module.NAMES:
+        registry._tools.pop(name, None)

@@ -1,0 +1,106 @@
+"""Tools that misbehave on purpose, for the runner and processing tests only.
+
+Importing this module registers them; the `fake_tools` fixture removes them again so
+the product catalog seen by other tests is unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from processors.base import Category, ProgressCallback, Tool, ToolParams
+from processors.errors import InvalidInputError
+from processors.formats import kind
+from processors.registry import register
+
+
+class _Base(Tool[ToolParams]):
+    display_name = "test"
+    description = "test only"
+    category = Category.DATA
+    input_kinds = (kind("binary"),)
+    output_kinds = (kind("text"),)
+
+
+@register
+class SleepyTool(_Base):
+    name = "test-sleepy"
+    timeout_seconds = 1
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        progress(10, "Sleeping")
+        time.sleep(60)
+        raise AssertionError("unreachable")
+
+
+@register
+class CrashingTool(_Base):
+    name = "test-crash"
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        os._exit(3)  # what a segfault in a native library looks like to the parent
+
+
+@register
+class PickyTool(_Base):
+    name = "test-picky"
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        raise InvalidInputError("this file is not to my taste")
+
+
+@register
+class BrokenTool(_Base):
+    name = "test-broken"
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        raise RuntimeError("disk on fire")
+
+
+@register
+class SteppingTool(_Base):
+    name = "test-stepping"
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        for percent in (10, 40, 70):
+            progress(percent, f"Step {percent}")
+            time.sleep(0.6)
+        output = output_dir / "out.txt"
+        output.write_text("stepped")
+        return output
+
+
+NAMES = ("test-sleepy", "test-crash", "test-picky", "test-broken", "test-stepping")

@@ -1,0 +1,259 @@
+"""The job flow driven by hand on Azurite: API handler → SAS upload → ingest → process.
+
+The triggers are called directly (devhost is tested in tests/integration/pipeline), so
+each step's effect on the record, the blobs and the queue is checked in isolation.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import httpx
+import pytest
+from azure.storage.blob import BlobClient
+
+from shared import api_executions, api_tools
+from shared.context import Services
+from shared.http import ApiRequest, handle
+from shared.ingest import ingest_blob
+from shared.process import poison_message, process_message
+from shared.states import JobStatus
+
+API = "http://testhost/api"
+
+
+def call(
+    services: Services,
+    key: str,
+    handler: Any,
+    *,
+    method: str = "POST",
+    route: dict[str, str],
+    body: Any = None,
+    path: str = "/x",
+) -> tuple[int, Any, dict[str, str]]:
+    request = ApiRequest(
+        method=method,
+        url=f"{API}{path}",
+        headers={"X-API-Key": key},
+        route=route,
+        body=json.dumps(body).encode() if body is not None else b"",
+    )
+    answer = handle(services, request, handler)
+    return answer.status, json.loads(answer.body) if answer.body else None, dict(answer.headers)
+
+
+@pytest.fixture
+def key(services: Services, tenant: str) -> str:
+    return services.keys.create(tenant)[0]
+
+
+def start_upload(
+    services: Services, key: str, filename: str, data: bytes, **params: Any
+) -> dict[str, Any]:
+    status, body, _ = call(
+        services,
+        key,
+        api_tools.create_upload,
+        route={"tool": "base64-codec"},
+        body={"filename": filename, "size": len(data), "parameters": params},
+    )
+    assert status == 201, body
+    return body
+
+
+def upload(body: dict[str, Any], data: bytes) -> BlobClient:
+    assert body["upload"]["headers"] == {"x-ms-blob-type": "BlockBlob"}
+    client = BlobClient.from_blob_url(body["upload"]["url"])
+    client.upload_blob(data, overwrite=True)
+    return client
+
+
+def blob_client(services: Services, url: str) -> BlobClient:
+    name = url.split("?")[0].split("/data-uploads/", 1)[1]
+    return services.storage.blob_service.get_blob_client("data-uploads", name)
+
+
+def messages_for(services: Services, execution_id: str) -> list[Any]:
+    found = []
+    for message in services.storage.queue("data-jobs").receive_messages(
+        max_messages=32, visibility_timeout=1
+    ):
+        text = base64.b64decode(message.content).decode()  # the host expects base64
+        if json.loads(text)["executionId"] == execution_id:
+            found.append((message.id, text))
+    return found
+
+
+def status_of(services: Services, key: str, execution_id: str) -> dict[str, Any]:
+    status, body, _ = call(
+        services, key, api_executions.status, method="GET", route={"id": execution_id}
+    )
+    assert status == 200, body
+    return body
+
+
+def test_happy_path_end_to_end(services: Services, key: str, tenant: str) -> None:
+    data = b"hello pipeline " * 1000
+    body = start_upload(services, key, "notes.bin", data)
+    ident = body["executionId"]
+    assert (
+        body["status"] == "pending" and body["statusUrl"] == f"{API}/v1/executions/{ident}/status/"
+    )
+    upload(body, data)
+
+    client = blob_client(services, body["upload"]["url"])
+    ingest_blob(services, client)
+    ingest_blob(services, client)  # a duplicate event changes nothing
+    assert status_of(services, key, ident)["status"] == "queued"
+    sent = messages_for(services, ident)
+    assert len(sent) == 1
+    message_id, text = sent[0]
+    assert json.loads(text) == {"executionId": ident, "tenant": tenant, "tool": "base64-codec"}
+
+    process_message(services, text, message_id=message_id)
+    process_message(services, text, message_id="another-message")  # duplicate message
+    final = status_of(services, key, ident)
+    assert final["status"] == "completed" and final["progress"] == 100
+    assert final["outputFilename"] == "notes.txt"
+    assert final["inputSize"] == len(data) and final["outputSize"] == len(base64.b64encode(data))
+    assert final["downloadUrl"] == f"{API}/v1/executions/{ident}/download/"
+    assert not client.exists()  # the upload is removed once processed
+
+    status, _, headers = call(
+        services, key, api_executions.download, method="GET", route={"id": ident}
+    )
+    assert status == 302
+    fetched = httpx.get(headers["Location"])
+    assert base64.b64decode(fetched.content) == data
+    assert 'filename="notes.txt"' in fetched.headers["content-disposition"]
+
+
+def test_wrong_magic_bytes_fail_with_a_clear_message(services: Services, key: str) -> None:
+    status, body, _ = call(
+        services,
+        key,
+        api_tools.create_upload,
+        route={"tool": "image-format-converter"},
+        body={"filename": "cat.png", "size": 10},
+    )
+    assert status == 201, body
+    client = BlobClient.from_blob_url(body["upload"]["url"])
+    client.upload_blob(b"not an image at all", overwrite=True)
+    stored = services.storage.blob_service.get_blob_client("image-uploads", client.blob_name)
+    ingest_blob(services, stored)
+    final = status_of(services, key, body["executionId"])
+    assert final["status"] == "failed"
+    assert "does not match an accepted type" in final["error"]
+    assert final["errorCode"] == "unsupported_type"
+    assert not stored.exists()
+
+
+def test_oversize_upload_fails_and_is_deleted(
+    services: Services, key: str, make_settings, provisioned
+) -> None:
+    small = Services(make_settings(max_upload_bytes=100), clock=services.clock)
+    body = start_upload(small, key, "a.bin", b"x" * 50)
+    upload(body, b"x" * 500)  # the SAS cannot limit size: ingest checks the real one
+    client = blob_client(small, body["upload"]["url"])
+    ingest_blob(small, client)
+    final = status_of(small, key, body["executionId"])
+    assert final["status"] == "failed" and "limit is 100 bytes" in final["error"]
+    assert not client.exists()
+
+
+def test_declared_size_and_type_are_checked_before_the_sas(services: Services, key: str) -> None:
+    status, body, _ = call(
+        services,
+        key,
+        api_tools.create_upload,
+        route={"tool": "image-format-converter"},
+        body={"filename": "x.exe", "size": 10},
+    )
+    assert status == 415 and body["code"] == "unsupported_type"
+    status, body, _ = call(
+        services,
+        key,
+        api_tools.create_upload,
+        route={"tool": "base64-codec"},
+        body={"filename": "x.bin", "size": 10**12},
+    )
+    assert status == 413 and body["code"] == "too_large"
+    status, body, _ = call(
+        services,
+        key,
+        api_tools.create_upload,
+        route={"tool": "base64-codec"},
+        body={"filename": "x.bin", "size": 5, "parameters": {"mode": "up"}},
+    )
+    assert status == 400 and body["code"] == "invalid_parameters" and "mode" in body["error"]
+    status, body, _ = call(
+        services,
+        key,
+        api_tools.create_upload,
+        route={"tool": "nope"},
+        body={"filename": "x.bin", "size": 5},
+    )
+    assert status == 404
+
+
+@pytest.mark.usefixtures("fake_tools")
+def test_transient_failures_retry_then_poison_fails_the_job(
+    services: Services, key: str, tenant: str
+) -> None:
+    from shared.jobs import InputFile, Job
+    from shared.naming import new_execution_id
+
+    job = services.jobs.create(
+        Job(
+            execution_id=new_execution_id(),
+            tenant=tenant,
+            tool="test-broken",
+            category="data",
+            inputs=[InputFile(filename="a.bin", size=1, blob=f"{tenant}/gone.bin", arrived=True)],
+            status=JobStatus.QUEUED,
+        )
+    )
+    services.storage.blob_service.get_blob_client("data-uploads", f"{tenant}/gone.bin").upload_blob(
+        b"x", overwrite=True
+    )
+    body = json.dumps({"executionId": job.execution_id, "tenant": tenant, "tool": "test-broken"})
+    for _ in range(2):
+        with pytest.raises(Exception, match="disk on fire"):
+            process_message(services, body, message_id="m1")
+    stored = services.jobs.get(tenant, job.execution_id)
+    assert stored is not None and stored.status == JobStatus.PROCESSING and stored.attempts == 2
+    poison_message(services, body)
+    final = status_of(services, key, job.execution_id)
+    assert final["status"] == "failed" and final["error"] == "processing failed after 2 attempts"
+
+
+@pytest.mark.usefixtures("fake_tools")
+def test_invalid_input_fails_at_once_and_progress_is_recorded(
+    services: Services, key: str, tenant: str
+) -> None:
+    from shared.jobs import InputFile, Job
+    from shared.naming import new_execution_id
+
+    job = services.jobs.create(
+        Job(
+            execution_id=new_execution_id(),
+            tenant=tenant,
+            tool="test-picky",
+            category="data",
+            inputs=[InputFile(filename="a.bin", size=1, blob=f"{tenant}/p.bin", arrived=True)],
+            status=JobStatus.QUEUED,
+        )
+    )
+    services.storage.blob_service.get_blob_client("data-uploads", f"{tenant}/p.bin").upload_blob(
+        b"x", overwrite=True
+    )
+    process_message(
+        services,
+        json.dumps({"executionId": job.execution_id, "tenant": tenant, "tool": "test-picky"}),
+        message_id="m",
+    )
+    final = status_of(services, key, job.execution_id)
+    assert final["status"] == "failed" and final["error"] == "this file is not to my taste"

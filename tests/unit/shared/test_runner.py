@@ -1,0 +1,58 @@
+"""The child-process runner: outcomes, timeout and crashes map to the right errors."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import pytest
+
+from shared.errors import PermanentError, TransientError
+from shared.runner import run_tool
+
+pytestmark = pytest.mark.usefixtures("fake_tools")
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    path = tmp_path / "in.bin"
+    path.write_bytes(bytes(range(256)) * 10)
+    return path
+
+
+def test_runs_a_real_tool_and_relays_progress(sample: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[tuple[float, str]] = []
+    output = run_tool(
+        "base64-codec", [sample], out, {}, timeout=30, on_progress=lambda p, s: seen.append((p, s))
+    )
+    assert base64.b64decode(output.read_bytes()) == sample.read_bytes()
+    assert seen and seen[-1] == (100.0, "Encoding")
+
+
+def test_invalid_input_is_permanent(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(PermanentError, match="not to my taste") as error:
+        run_tool("test-picky", [sample], tmp_path, {}, timeout=30)
+    assert error.value.code == "invalid_input"
+
+
+def test_timeout_kills_the_child(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(PermanentError, match="timed out after 1 s") as error:
+        run_tool("test-sleepy", [sample], tmp_path, {}, timeout=1)
+    assert error.value.code == "timed_out"
+
+
+def test_a_crash_is_transient(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(TransientError, match="exited with code 3"):
+        run_tool("test-crash", [sample], tmp_path, {}, timeout=30)
+
+
+def test_an_unexpected_exception_is_transient(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(TransientError, match="disk on fire"):
+        run_tool("test-broken", [sample], tmp_path, {}, timeout=30)
+
+
+def test_bad_parameters_are_permanent(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(PermanentError, match="mode"):
+        run_tool("base64-codec", [sample], tmp_path, {"mode": "sideways"}, timeout=30)
