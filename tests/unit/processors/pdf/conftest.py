@@ -40,6 +40,12 @@ def five_page_pdf(tmp_path: Path) -> Path:
     return make_pdf(tmp_path / "five.pdf", [f"Page number {n} alpha{n}" for n in range(1, 6)])
 
 
+def increasing(calls: list[tuple[float, str]]) -> bool:
+    """True when progress percents never go back and end at 100."""
+    percents = [p for p, _ in calls]
+    return percents == sorted(percents) and percents[-1] == 100
+
+
 RunTool = Callable[..., tuple[Path, list[tuple[float, str]]]]
 
 

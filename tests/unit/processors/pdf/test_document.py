@@ -7,7 +7,7 @@ import pytest
 
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.pdf._document import check_page_images, open_pdf, parse_page_range, parse_ranges
-from tests.unit.processors.pdf.conftest import make_image_bomb_pdf, make_pdf
+from tests.unit.processors.pdf.conftest import RunTool, make_image_bomb_pdf, make_pdf
 
 
 def test_parse_ranges_reads_single_pages_spans_and_open_ends() -> None:
@@ -69,3 +69,12 @@ def test_a_page_embedding_a_gigantic_image_is_refused(tmp_path: Path) -> None:
     path = make_image_bomb_pdf(tmp_path / "bomb.pdf")
     with open_pdf(path) as document, pytest.raises(LimitExceededError, match="200000x200000"):
         check_page_images(document[0])
+
+
+@pytest.mark.parametrize("name", ["pdf-to-images", "pdf-docx-converter", "ocr"])
+def test_image_bombs_are_refused_before_decoding(
+    name: str, tmp_path: Path, run_tool: RunTool
+) -> None:
+    bomb = make_image_bomb_pdf(tmp_path / "bomb.pdf")
+    with pytest.raises(LimitExceededError, match="too large to process safely"):
+        run_tool(name, [bomb])

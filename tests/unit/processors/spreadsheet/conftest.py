@@ -10,6 +10,16 @@ import pytest
 
 from processors.registry import get_tool
 
+SALES = "region,units,price,day\nNorth,1200,9.5,2025-01-02\nSouth,30,12.25,2025-01-03\n"
+
+
+@pytest.fixture
+def sales_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "sales.csv"
+    path.write_text(SALES, encoding="utf-8")
+    return path
+
+
 RunTool = Callable[..., tuple[Path, list[tuple[float, str]]]]
 
 
