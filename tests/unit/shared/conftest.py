@@ -86,13 +86,7 @@ def fake_tools() -> Iterator[None]:
     from processors import registry
     from tests.unit.shared import fake_tools as module
 
-    for name, cls in (
-        ("test-sleepy", module.SleepyTool),
-        ("test-crash", module.CrashingTool),
-        ("test-picky", module.PickyTool),
-        ("test-broken", module.BrokenTool),
-        ("test-stepping", module.SteppingTool),
-    ):
+    for cls in module.CLASSES:
         registry.register(cls)
     yield
     for name in module.NAMES:

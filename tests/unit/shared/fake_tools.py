@@ -103,4 +103,53 @@ class SteppingTool(_Base):
         return output
 
 
-NAMES = ("test-sleepy", "test-crash", "test-picky", "test-broken", "test-stepping")
+@register
+class ConcatTool(_Base):
+    """Multi-file: joins its inputs in upload order."""
+
+    name = "test-concat"
+    min_files = 2
+    max_files = 3
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        output = output_dir / "joined.txt"
+        output.write_bytes(b"".join(p.read_bytes() for p in inputs))
+        return output
+
+
+class EchoParams(ToolParams):
+    text: str = "hi"
+    times: int = 1
+
+
+@register
+class EchoTool(_Base):
+    """No file, answers inline: repeats `text`."""
+
+    name = "test-echo"
+    input_kinds = ()
+    min_files = 0
+    max_files = 0
+    sync = True
+    Params = EchoParams
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: EchoParams,
+        progress: ProgressCallback,
+    ) -> Path:  # type: ignore[override]
+        output = output_dir / "echo.txt"
+        output.write_text(params.text * params.times)
+        return output
+
+
+CLASSES = (SleepyTool, CrashingTool, PickyTool, BrokenTool, SteppingTool, ConcatTool, EchoTool)
+NAMES = tuple(cls.name for cls in CLASSES)

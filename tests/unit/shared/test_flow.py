@@ -30,7 +30,7 @@ def call(
     handler: Any,
     *,
     method: str = "POST",
-    route: dict[str, str],
+    route: dict[str, str] | None = None,
     body: Any = None,
     path: str = "/x",
 ) -> tuple[int, Any, dict[str, str]]:
@@ -38,7 +38,7 @@ def call(
         method=method,
         url=f"{API}{path}",
         headers={"X-API-Key": key},
-        route=route,
+        route=route or {},
         body=json.dumps(body).encode() if body is not None else b"",
     )
     answer = handle(services, request, handler)
