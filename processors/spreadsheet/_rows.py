@@ -19,10 +19,21 @@ from typing import Any
 
 from processors.errors import InvalidInputError, LimitExceededError
 
-__all__ = ["MAX_COLUMNS", "MAX_ROWS", "Table", "load_csv", "load_json", "load_rows", "typed"]
+__all__ = [
+    "MAX_CELLS",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "Table",
+    "load_csv",
+    "load_json",
+    "load_rows",
+    "typed",
+]
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 500
+MAX_CELLS = 5_000_000
+"""Rows are held in memory while the workbook is built: ~1 GB at this many cells."""
 
 Cell = str | int | float | bool | date | datetime | None
 
@@ -83,8 +94,8 @@ def load_csv(path: Path) -> Table:
                     f"Line {reader.line_num} has {len(row)} values but the header has "
                     f"{len(table.header)}: every row needs the same number of columns."
                 )
-            if len(table.rows) >= MAX_ROWS:
-                raise LimitExceededError(f"This file has over {MAX_ROWS} rows.")
+            if len(table.rows) >= min(MAX_ROWS, MAX_CELLS // len(row)):
+                raise LimitExceededError(_too_big(len(row)))
             table.rows.append([typed(cell) for cell in row])
     except csv.Error as exc:
         raise InvalidInputError(f"Line {reader.line_num} is not valid CSV: {exc}.") from None
@@ -106,6 +117,9 @@ def load_json(path: Path) -> Table:
         raise InvalidInputError("The JSON must be a non-empty list of objects or of lists.")
     if len(data) > MAX_ROWS:
         raise LimitExceededError(f"This file has {len(data)} rows; the limit is {MAX_ROWS}.")
+    width = max((len(item) for item in data if isinstance(item, dict | list)), default=0)
+    if width and len(data) > MAX_CELLS // width:
+        raise LimitExceededError(_too_big(width))
     if all(isinstance(item, dict) for item in data):
         keys = list(dict.fromkeys(key for item in data for key in item))
         table = Table(header=_header([str(k) for k in keys]))
@@ -129,6 +143,13 @@ def _json_cell(value: Any) -> Cell:
     if isinstance(value, str):
         return typed(value) if _DATE.match(value) or _DATETIME.match(value) else value
     return value
+
+
+def _too_big(columns: int) -> str:
+    return (
+        f"This file is too large: the limit is {MAX_ROWS} rows and {MAX_CELLS} cells "
+        f"({MAX_CELLS // columns} rows of {columns} columns)."
+    )
 
 
 def _header(cells: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from processors.errors import InvalidInputError
+from processors.errors import InvalidInputError, LimitExceededError
 from processors.spreadsheet._rows import load_csv, load_json, typed
 
 
@@ -71,3 +71,17 @@ def test_json_of_the_wrong_shape_is_refused(tmp_path: Path, document: str) -> No
     path.write_text(document, encoding="utf-8")
     with pytest.raises(InvalidInputError):
         load_json(path)
+
+
+def test_cell_limit_counts_rows_times_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("processors.spreadsheet._rows.MAX_CELLS", 10)
+    path = tmp_path / "wide.csv"
+    path.write_text("a,b,c,d,e\n" + "1,2,3,4,5\n" * 3, encoding="utf-8")
+    with pytest.raises(LimitExceededError, match="2 rows of 5 columns"):
+        load_csv(path)
+    rows = tmp_path / "wide.json"
+    rows.write_text('[{"a":1,"b":2,"c":3,"d":4,"e":5}, {"a":1}, {"a":2}]', encoding="utf-8")
+    with pytest.raises(LimitExceededError, match="cells"):
+        load_json(rows)
