@@ -31,7 +31,7 @@ class SpreadsheetReportParams(ToolParams):
         default="Report",
         min_length=1,
         max_length=31,
-        pattern=r"^[^\[\]:*?/\\]+$",
+        pattern=r"^[^\[\]:*?\/\\]+$",
         description="Worksheet name (up to 31 characters, none of [ ] : * ? / \\).",
     )
     decimal_places: int = Field(default=2, ge=0, le=6, description="Decimals for decimals.")
