@@ -7,6 +7,7 @@ becomes an InvalidInputError a person can read.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.etree.ElementTree import Element
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     import gpxpy.gpx
 
 __all__ = ["MAX_POINTS", "count_points", "load_gpx", "parse_safe_xml"]
+
+_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 
 MAX_POINTS = 500_000
 """Track, route and waypoints together; a day of 1 Hz recording is 86 400."""
@@ -43,11 +46,7 @@ def parse_safe_xml(path: Path, what: str) -> tuple[Element, str]:
         raise InvalidInputError(
             f"This {what} file is not well-formed XML (line {line}, column {column})."
         ) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")  # the XML declaration named another encoding
-    return root, text
+    return root, _decode(data)
 
 
 def load_gpx(path: Path) -> gpxpy.gpx.GPX:
@@ -75,6 +74,20 @@ def load_gpx(path: Path) -> gpxpy.gpx.GPX:
 def count_points(gpx: gpxpy.gpx.GPX) -> int:
     tracks = sum(len(s.points) for t in gpx.tracks for s in t.segments)
     return tracks + sum(len(r.points) for r in gpx.routes) + len(gpx.waypoints)
+
+
+def _decode(data: bytes) -> str:
+    """The document as text, decoded as its BOM or XML declaration says (UTF-8 otherwise)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    declared = _ENCODING.match(data)
+    encoding = declared.group(1).decode("ascii") if declared else "utf-8-sig"
+    try:
+        return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+    except (LookupError, UnicodeDecodeError):
+        raise InvalidInputError(
+            f"This file's text is not valid {encoding}, the encoding it declares."
+        ) from None
 
 
 def _without_declaration(text: str) -> str:

@@ -59,3 +59,15 @@ def test_invalid_coordinates_are_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(InvalidInputError):
         load_gpx(path)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "iso-8859-1"])
+def test_declared_encodings_are_honoured(tmp_path: Path, encoding: str) -> None:
+    document = (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        '<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">'
+        '<trk><name>Café route</name><trkseg><trkpt lat="1" lon="2"/></trkseg></trk></gpx>'
+    )
+    path = tmp_path / "enc.gpx"
+    path.write_bytes(document.encode(encoding))
+    assert load_gpx(path).tracks[0].name == "Café route"
