@@ -91,11 +91,11 @@ class SpreadsheetReport(Tool[SpreadsheetReportParams]):
         header_row = 3 if params.title else 1
         first_data, last_data = header_row + 1, header_row + len(table.rows)
         last_column = get_column_letter(len(table.header))
+        # Write-only sheets fix their panes with the first row: set them before any append.
         if params.freeze_header:
             sheet.freeze_panes = f"A{first_data}"
         if params.autofilter:
             sheet.auto_filter.ref = f"A{header_row}:{last_column}{max(last_data, header_row)}"
-        # Write-only sheets fix their panes with the first row: set them before any append.
         if params.title:
             title = WriteOnlyCell(sheet, value=params.title)
             title.font = Font(bold=True, size=14)
