@@ -26,8 +26,11 @@ __all__ = [
     "OutputFormat",
     "Source",
     "check_pixels",
+    "encode",
+    "inspect",
     "load",
     "save",
+    "source_format",
 ]
 
 logger = logging.getLogger(__name__)
@@ -158,9 +161,54 @@ def save(
     """Write `image` as `fmt`. Metadata: only the colour profile unless `keep_metadata`."""
     import pyvips
 
+    try:
+        _prepare(image, fmt).write_to_file(
+            str(output), **_options(fmt, quality, keep_metadata, lossless)
+        )
+    except pyvips.Error as exc:
+        logger.info("libvips could not decode or encode the image: %s", exc.message)
+        output.unlink(missing_ok=True)
+        raise InvalidInputError(_UNREADABLE) from None
+    return output
+
+
+def encode(
+    image: Any, fmt: OutputFormat, *, quality: int = 85, keep_metadata: bool = False
+) -> bytes:
+    """`image` encoded as `fmt` in memory (for searching the quality that fits a size)."""
+    import pyvips
+
+    try:
+        data: bytes = _prepare(image, fmt).write_to_buffer(
+            EXTENSIONS[fmt], **_options(fmt, quality, keep_metadata, False)
+        )
+    except pyvips.Error as exc:
+        logger.info("libvips could not decode or encode the image: %s", exc.message)
+        raise InvalidInputError(_UNREADABLE) from None
+    return data
+
+
+def source_format(path: Path) -> OutputFormat:
+    """The web format closest to the input's own: itself when writable, else PNG."""
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    candidates: tuple[OutputFormat, ...] = ("jpeg", "webp", "avif", "png")
+    for name in candidates:
+        if kind(name).matches(head):
+            return name
+    return "png"
+
+
+def _prepare(image: Any, fmt: OutputFormat) -> Any:
     image = _to_srgb(image)
     if fmt == "jpeg" and image.hasalpha():
         image = image.flatten(background=[255, 255, 255])
+    return image
+
+
+def _options(
+    fmt: OutputFormat, quality: int, keep_metadata: bool, lossless: bool
+) -> dict[str, Any]:
     options: dict[str, Any] = {"keep": "all" if keep_metadata else "icc"}
     if fmt == "jpeg":
         options.update(Q=quality, optimize_coding=True, interlace=True)
@@ -170,13 +218,7 @@ def save(
         options.update(Q=quality, lossless=lossless, effort=4)
     elif fmt == "avif":
         options.update(Q=quality, lossless=lossless, effort=2, compression="av1")
-    try:
-        image.write_to_file(str(output), **options)
-    except pyvips.Error as exc:
-        logger.info("libvips could not decode or encode the image: %s", exc.message)
-        output.unlink(missing_ok=True)
-        raise InvalidInputError(_UNREADABLE) from None
-    return output
+    return options
 
 
 def _to_srgb(image: Any) -> Any:
