@@ -20,6 +20,8 @@ from shared.settings import Settings, get_settings
 
 __all__ = ["Storage", "get_storage"]
 
+_CHUNK = 4 * 1024 * 1024
+
 
 class Storage:
     """The storage account as this app sees it. Thread-safe; create one per process."""
@@ -44,10 +46,20 @@ class Storage:
 
     @cached_property
     def blob_service(self) -> BlobServiceClient:
+        # Small single-shot and chunk sizes keep memory flat: the SDK's defaults buffer up
+        # to 64 MB (put) and 32 MB (first get) of a blob in memory.
+        limits = {
+            "max_single_put_size": _CHUNK,
+            "max_block_size": _CHUNK,
+            "max_single_get_size": _CHUNK,
+            "max_chunk_get_size": _CHUNK,
+        }
         if self.settings.storage_connection_string:
-            return BlobServiceClient.from_connection_string(self.settings.storage_connection_string)
+            return BlobServiceClient.from_connection_string(
+                self.settings.storage_connection_string, **limits
+            )
         return BlobServiceClient(
-            self._uri(self.settings.blob_service_uri, "blob"), credential=self.credential
+            self._uri(self.settings.blob_service_uri, "blob"), credential=self.credential, **limits
         )
 
     @cached_property
