@@ -48,7 +48,7 @@ class Storage:
     def blob_service(self) -> BlobServiceClient:
         # Small single-shot and chunk sizes keep memory flat: the SDK's defaults buffer up
         # to 64 MB (put) and 32 MB (first get) of a blob in memory.
-        limits = {
+        limits: dict[str, Any] = {
             "max_single_put_size": _CHUNK,
             "max_block_size": _CHUNK,
             "max_single_get_size": _CHUNK,
