@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from azure.core.exceptions import ResourceNotFoundError
 from pydantic import BaseModel, ConfigDict, Field
 
 from processors.registry import get_tool
@@ -110,10 +111,15 @@ def _run(services: Services, job: Job) -> None:
         paths: list[Path] = []
         for index, upload in enumerate(job.inputs):
             path = inputs_dir / f"{index}_{upload.filename}"
-            with path.open("wb") as sink:
-                blobs.get_blob_client(uploads_container(job.category), upload.blob).download_blob(
-                    max_concurrency=2
-                ).readinto(sink)
+            stored = blobs.get_blob_client(uploads_container(job.category), upload.blob)
+            try:
+                with path.open("wb") as sink:
+                    stored.download_blob(max_concurrency=2).readinto(sink)
+            except ResourceNotFoundError:
+                raise PermanentError(
+                    f"{upload.filename}: the uploaded file is no longer there",
+                    code="upload_missing",
+                ) from None
             paths.append(path)
         relay = ProgressRelay(services, job)
         output = run_tool(
