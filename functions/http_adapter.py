@@ -8,7 +8,8 @@ import azure.functions as func
 
 from shared.context import Services, get_services
 from shared.errors import BadRequestError
-from shared.http import ApiRequest, ApiResponse, Caller, handle
+from shared.http import ApiRequest, ApiResponse, Caller, handle, json_response
+from shared.settings import SettingsError
 
 Handler = Callable[[Services, ApiRequest, Caller], ApiResponse]
 
@@ -36,8 +37,13 @@ def to_http_response(response: ApiResponse) -> func.HttpResponse:
 def serve(
     req: func.HttpRequest, handler: Handler, *, authenticated: bool = True
 ) -> func.HttpResponse:
+    try:
+        services = get_services()
+    except SettingsError as exc:  # the message names the missing key, never a value
+        body = {"error": "The app is not configured", "details": str(exc), "code": "not_configured"}
+        return to_http_response(json_response(503, body))
     return to_http_response(
-        handle(get_services(), to_api_request(req), handler, authenticated=authenticated)
+        handle(services, to_api_request(req), handler, authenticated=authenticated)
     )
 
 

@@ -15,7 +15,8 @@ bp = func.Blueprint()
 @bp.function_name("health")
 @bp.route(route="health", methods=["GET"])
 def health(req: func.HttpRequest) -> func.HttpResponse:
-    return serve(req, api_meta.health, authenticated=False)
+    # No storage, no settings: liveness only.
+    return func.HttpResponse('{"status": "healthy"}', mimetype="application/json")
 
 
 @bp.function_name("ready")

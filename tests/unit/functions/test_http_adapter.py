@@ -50,3 +50,20 @@ def test_response_conversion() -> None:
     assert response.status_code == 302 and response.headers["Location"] == "http://x"
     response = to_http_response(ApiResponse(200, b'{"a":1}'))
     assert response.mimetype == "application/json" and response.get_body() == b'{"a":1}'
+
+
+def test_health_needs_nothing_and_unconfigured_app_answers_503(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from functions import http_api
+    from shared.context import set_services
+    from shared.settings import get_settings
+
+    for name in ("AzureWebJobsStorage", "AzureWebJobsStorage__accountName"):
+        monkeypatch.delenv(name, raising=False)
+    set_services(None)
+    get_settings.cache_clear()
+    health = http_api.health(func.HttpRequest("GET", "http://h/api/health", body=b""))
+    assert health.status_code == 200 and health.get_body() == b'{"status": "healthy"}'
+    ready = http_api.ready(func.HttpRequest("GET", "http://h/api/ready", body=b""))
+    assert ready.status_code == 503 and b"AzureWebJobsStorage" in ready.get_body()
