@@ -21,6 +21,7 @@ __all__ = [
     "AudioStream",
     "MediaInfo",
     "VideoStream",
+    "check_limits",
     "ffmpeg_exe",
     "parse_probe",
     "probe",
@@ -148,11 +149,12 @@ def probe(path: Path, *, what: str = "video") -> MediaInfo:
     if info is None or info.demuxer not in ALLOWED_DEMUXERS:
         logger.info("probe refused the input: %s", done.stderr[-500:])
         raise InvalidInputError(unreadable)
-    _check_limits(info)
+    check_limits(info)
     return info
 
 
-def _check_limits(info: MediaInfo) -> None:
+def check_limits(info: MediaInfo) -> None:
+    """LimitExceededError when the media is too long or its picture too large."""
     if info.duration is not None and info.duration > MAX_DURATION_SECONDS:
         raise LimitExceededError(
             f"The file lasts {info.duration / 60:.0f} minutes; "

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from processors.errors import LimitExceededError, ToolTimeoutError
+from processors.video.ffmpeg import _follow, run_ffmpeg
+from processors.video.probe import probe
+
+from .conftest import Progress
+
+PROGRESS_BLOCKS = "".join(
+    f"frame={n}\nout_time_us={n * 250_000}\ntotal_size={n * 1000}\nprogress=continue\n"
+    for n in range(1, 9)
+)
+
+
+def _feed(text: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen(
+        ["printf", "%s", text], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True
+    )
+    return process
+
+
+def test_progress_maps_out_time_to_percent_of_duration() -> None:
+    progress = Progress()
+    process = _feed(PROGRESS_BLOCKS)
+    assert _follow(process, 4.0, 10**9, progress, "Encoding") is False
+    process.wait()
+    # 0.25 s steps of a 4 s file: 6.25 %, 12.5 %, ... capped below 100 until the tool ends.
+    assert progress.percents[:2] == [6.2, 12.5]
+    assert progress.percents[-1] == 50.0
+    assert progress.percents == sorted(progress.percents)
+    assert {step for _, step in progress.calls} == {"Encoding"}
+
+
+def test_output_over_the_cap_stops_the_run() -> None:
+    process = _feed(PROGRESS_BLOCKS)
+    assert _follow(process, 4.0, 2500, Progress(), "Encoding") is True
+    process.kill()
+    process.wait()
+
+
+def test_real_run_reports_progress_and_caps_output(clip: Path, out_dir: Path) -> None:
+    info = probe(clip)
+    progress = Progress()
+    output = run_ffmpeg(
+        clip, info, out_dir / "a.wav", ["-vn"], progress=progress, step="Extracting"
+    )
+    assert output.stat().st_size > 100_000
+    assert progress.percents and progress.percents == sorted(progress.percents)
+    with pytest.raises(LimitExceededError, match="larger than 0 MB"):
+        run_ffmpeg(
+            clip,
+            info,
+            out_dir / "b.wav",
+            ["-vn"],
+            progress=Progress(),
+            step="x",
+            max_output_bytes=1000,
+        )
+    assert not (out_dir / "b.wav").exists()
+
+
+def test_timeout_kills_ffmpeg(clip: Path, out_dir: Path) -> None:
+    info = probe(clip)
+    with pytest.raises(ToolTimeoutError, match="longer than"):
+        run_ffmpeg(
+            clip,
+            info,
+            out_dir / "slow.mp4",
+            ["-c:v", "libx264", "-preset", "veryslow", "-vf", "scale=1920:1080"],
+            progress=Progress(),
+            step="x",
+            timeout=0.001,
+        )
+    assert not (out_dir / "slow.mp4").exists()
