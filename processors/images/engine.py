@@ -211,7 +211,9 @@ def _options(
 ) -> dict[str, Any]:
     options: dict[str, Any] = {"keep": "all" if keep_metadata else "icc"}
     if fmt == "jpeg":
-        options.update(Q=quality, optimize_coding=True, interlace=True)
+        # Optimised Huffman tables: smaller for little time. Progressive (interlace) would
+        # double the encode time of a large JPEG (bench/bench_images.py).
+        options.update(Q=quality, optimize_coding=True)
     elif fmt == "png":
         options.update(compression=9 if quality < 50 else 6)
     elif fmt == "webp":
