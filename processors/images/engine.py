@@ -100,7 +100,7 @@ def inspect(path: Path, *, max_pixels: int = MAX_PIXELS) -> Source:
         import pyvips
 
         try:
-            image = pyvips.Image.new_from_file(str(path), access="sequential")
+            image = pyvips.Image.new_from_source(_source(path), "", access="sequential")
             width, height = image.width, image.height
         except pyvips.Error as exc:
             logger.info("libvips could not read the header: %s", exc.message)
@@ -138,11 +138,14 @@ def load(
             if box_w and box_h:
                 image = image.thumbnail_image(box_w, height=box_h, **options)
         elif box_w and box_h:
-            # thumbnail() shrinks while decoding (JPEG, WebP, HEIF): the reason libvips wins.
-            image = pyvips.Image.thumbnail(str(path), box_w, height=box_h, **options)
+            # thumbnail shrinks while decoding (JPEG, WebP, HEIF): the reason libvips wins.
+            image = pyvips.Image.thumbnail_source(
+                _source(path), box_w, height=box_h, option_string="fail_on=error", **options
+            )
         else:
-            image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="error")
-            image = image.autorot()
+            image = pyvips.Image.new_from_source(
+                _source(path), "", access="sequential", fail_on="error"
+            ).autorot()
     except pyvips.Error as exc:
         logger.info("libvips could not decode the image: %s", exc.message)
         raise InvalidInputError(_UNREADABLE) from None
@@ -221,6 +224,13 @@ def _options(
     elif fmt == "avif":
         options.update(Q=quality, lossless=lossless, effort=2, compression="av1")
     return options
+
+
+def _source(path: Path) -> Any:
+    """A libvips source: unlike a filename, it never parses `name.jpg[options]` suffixes."""
+    import pyvips
+
+    return pyvips.Source.new_from_file(str(path))
 
 
 def _to_srgb(image: Any) -> Any:

@@ -145,3 +145,17 @@ def test_sample_photo(out_dir: Path) -> None:
     with Image.open(convert(sample, out_dir, outputFormat="webp", maxWidth=400)) as result:
         assert result.format == "WEBP"
         assert result.width == 400
+
+
+def test_truncated_jpeg_fails_when_resized_too(make_image: MakeImage, out_dir: Path) -> None:
+    source = make_image("whole.jpg", size=(600, 400))
+    source.write_bytes(source.read_bytes()[:1500])
+    with pytest.raises(InvalidInputError, match="not a readable image"):
+        convert(source, out_dir, outputFormat="png", maxWidth=100)
+
+
+def test_file_names_that_look_like_libvips_options(make_image: MakeImage, out_dir: Path) -> None:
+    source = make_image("photo.png", size=(80, 40))
+    odd = source.rename(source.with_name("odd[shrink=4].png"))
+    with Image.open(convert(odd, out_dir, outputFormat="png", maxWidth=60)) as result:
+        assert result.size == (60, 30)
