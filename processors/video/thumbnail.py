@@ -74,6 +74,7 @@ class VideoThumbnail(Tool[ThumbnailParams]):
             step="Grabbing frame",
             timeout=self.timeout_seconds,
             max_output_bytes=100 * MB,
+            failure=f"No frame could be read at {params.time:g} s of this video",
         )
         progress(100, "Done")
         return output
