@@ -38,6 +38,11 @@ logger = logging.getLogger(__name__)
 MAX_PIXELS = 100_000_000
 """The largest image we decode: 100 megapixels (a 10 000 x 10 000 image)."""
 
+OPTIMIZE_JPEG_MAX_PIXELS = 16_000_000
+"""Optimised Huffman tables make JPEGs 10-25 % smaller, but libjpeg then buffers every DCT
+coefficient (~6 bytes a pixel: 140 MB more at 24 MP) and the encode takes twice as long.
+Progressive JPEG costs the same, so it is not used at all (bench/bench_images.py)."""
+
 OutputFormat = Literal["jpeg", "png", "webp", "avif"]
 FitMode = Literal["fit", "fill", "stretch"]
 """fit: inside the box, aspect kept; fill: cover the box and crop the centre; stretch: exact."""
@@ -164,10 +169,9 @@ def save(
     """Write `image` as `fmt`. Metadata: only the colour profile unless `keep_metadata`."""
     import pyvips
 
+    options = _options(image, fmt, quality, keep_metadata, lossless)
     try:
-        _prepare(image, fmt).write_to_file(
-            str(output), **_options(fmt, quality, keep_metadata, lossless)
-        )
+        _prepare(image, fmt).write_to_file(str(output), **options)
     except pyvips.Error as exc:
         logger.info("libvips could not decode or encode the image: %s", exc.message)
         output.unlink(missing_ok=True)
@@ -183,7 +187,7 @@ def encode(
 
     try:
         data: bytes = _prepare(image, fmt).write_to_buffer(
-            EXTENSIONS[fmt], **_options(fmt, quality, keep_metadata, False)
+            EXTENSIONS[fmt], **_options(image, fmt, quality, keep_metadata, False)
         )
     except pyvips.Error as exc:
         logger.info("libvips could not decode or encode the image: %s", exc.message)
@@ -210,13 +214,12 @@ def _prepare(image: Any, fmt: OutputFormat) -> Any:
 
 
 def _options(
-    fmt: OutputFormat, quality: int, keep_metadata: bool, lossless: bool
+    image: Any, fmt: OutputFormat, quality: int, keep_metadata: bool, lossless: bool
 ) -> dict[str, Any]:
     options: dict[str, Any] = {"keep": "all" if keep_metadata else "icc"}
     if fmt == "jpeg":
-        # Optimised Huffman tables: smaller for little time. Progressive (interlace) would
-        # double the encode time of a large JPEG (bench/bench_images.py).
-        options.update(Q=quality, optimize_coding=True)
+        optimize = image.width * image.height <= OPTIMIZE_JPEG_MAX_PIXELS
+        options.update(Q=quality, optimize_coding=optimize)
     elif fmt == "png":
         options.update(compression=9 if quality < 50 else 6)
     elif fmt == "webp":
