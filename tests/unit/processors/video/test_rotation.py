@@ -62,3 +62,14 @@ def test_corrupt_video_is_readable_error(tmp_path: Path, out_dir: Path, clip: Pa
     with pytest.raises(InvalidInputError, match="not a readable video") as caught:
         rotate(broken, out_dir)
     assert "ffmpeg" not in caught.value.message.lower()
+
+
+def test_reencode_applies_existing_rotation_first(
+    clip: Path, out_dir: Path, tmp_path: Path
+) -> None:
+    flagged = rotate(clip, out_dir, angle=90, mode="lossless")  # shown as 120 x 160
+    second = tmp_path / "second"
+    second.mkdir()
+    info = probe(rotate(flagged, second, angle=90))  # 90 + 90: upside down, landscape
+    assert info.video is not None
+    assert (info.video.width, info.video.height, info.video.rotation) == (160, 120, 0)
