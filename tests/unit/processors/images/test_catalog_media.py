@@ -7,6 +7,8 @@ import pytest
 from processors.base import Category
 from processors.registry import get_tool
 
+from .conftest import MakeImage
+
 MEDIA_TOOLS = {
     "image-format-converter": Category.IMAGE,
     "image-compressor": Category.IMAGE,
@@ -37,3 +39,15 @@ def test_catalog_entry(name: str, category: Category) -> None:
 
 def test_only_exif_extractor_is_sync() -> None:
     assert {n for n in MEDIA_TOOLS if get_tool(n).sync} == {"exif-extractor"}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "name", ["a.jpg", "a.png", "a.webp", "a.gif", "a.tiff", "a.bmp", "a.heic", "a.avif"]
+)
+def test_generated_images_pass_the_upload_check(make_image: MakeImage, name: str) -> None:
+    """What the pipeline checks on arrival (extension + magic bytes) accepts real files."""
+    head = make_image(name).read_bytes()[:8192]
+    for tool_name in ("image-format-converter", "image-compressor", "image-resizer"):
+        tool = get_tool(tool_name)
+        assert tool is not None and tool.match_input(name, head) is not None
+    assert get_tool("image-format-converter").match_input("a.exe", head) is None  # type: ignore[union-attr]
