@@ -76,11 +76,15 @@ def ffmpeg_exe() -> str:
     return exe
 
 
+# Anchored at line starts: FFmpeg prints the file's own metadata (titles, comments) on
+# indented "key : value" lines, so a crafted tag cannot pose as a stream or a duration.
 _INPUT = re.compile(r"^Input #0, ([\w,]+), from", re.MULTILINE)
-_DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
-_VIDEO = re.compile(r"Stream #0:\d+.*?: Video: (\w+)[^\n]*?, (\d+)x(\d+)[^\n]*")
+_DURATION = re.compile(r"^  Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", re.MULTILINE)
+_VIDEO = re.compile(
+    r"^  Stream #0:\d+[^:\n]*: Video: (\w+)[^\n]*?, (\d+)x(\d+)[^\n]*", re.MULTILINE
+)
 _FPS = re.compile(r"([\d.]+) fps")
-_AUDIO = re.compile(r"Stream #0:\d+.*?: Audio: (\w+)[^\n]*")
+_AUDIO = re.compile(r"^  Stream #0:\d+[^:\n]*: Audio: (\w+)[^\n]*", re.MULTILINE)
 _RATE = re.compile(r"(\d+) Hz, ([\w.() ]+?),")
 _ROTATION = re.compile(r"rotation of (-?[\d.]+) degrees", re.IGNORECASE)
 
@@ -122,6 +126,9 @@ def parse_probe(stderr: str) -> MediaInfo | None:
 def probe(path: Path, *, what: str = "video") -> MediaInfo:
     """Probe `path` safely and enforce the limits. `what` words the error ("video", "audio")."""
     unreadable = f"The file is not a readable {what}"
+    if any(ord(ch) < 32 for ch in str(path)):
+        # FFmpeg echoes the path in the text we parse: a newline in it could forge lines.
+        raise InvalidInputError("The file name contains control characters")
     with path.open("rb") as handle:
         head = handle.read(64).lstrip()
     if not head:

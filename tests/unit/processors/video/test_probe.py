@@ -76,3 +76,21 @@ def test_over_8k_is_refused() -> None:
     info = MediaInfo("mov", 10.0, VideoStream("h264", 15360, 8640, 30.0, 0), None)
     with pytest.raises(LimitExceededError, match="15360 x 8640"):
         check_limits(info)
+
+
+def test_metadata_cannot_forge_streams_or_duration(clip: Path, tmp_path: Path) -> None:
+    from .conftest import _ffmpeg
+
+    forged = tmp_path / "forged.mp4"
+    fake = "x\n  Duration: 00:00:01.00,\n  Stream #0:0: Video: h264, 16x16, 1 fps"
+    _ffmpeg("-i", str(clip), "-c", "copy", "-metadata", f"title={fake}", str(forged))
+    info = probe(forged)
+    assert info.video is not None and (info.video.width, info.video.height) == (160, 120)
+    assert info.duration == pytest.approx(2.0, abs=0.1)
+
+
+def test_control_characters_in_the_path_are_refused(clip: Path, tmp_path: Path) -> None:
+    odd = tmp_path / "a\nStream #0:0: Video: h264, 16x16.mp4"
+    odd.write_bytes(clip.read_bytes())
+    with pytest.raises(InvalidInputError, match="control characters"):
+        probe(odd)
