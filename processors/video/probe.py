@@ -86,7 +86,10 @@ _VIDEO = re.compile(
 _FPS = re.compile(r"([\d.]+) fps")
 _AUDIO = re.compile(r"^  Stream #0:\d+[^:\n]*: Audio: (\w+)[^\n]*", re.MULTILINE)
 _RATE = re.compile(r"(\d+) Hz, ([\w.() ]+?),")
-_ROTATION = re.compile(r"rotation of (-?[\d.]+) degrees", re.IGNORECASE)
+_ROTATION = re.compile(
+    r"^\s+(?:Display Matrix|displaymatrix): rotation of (-?[\d.]+) degrees",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 def parse_probe(stderr: str) -> MediaInfo | None:
