@@ -12,7 +12,6 @@ from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import kind
 from processors.images.common import IMAGE_INPUTS, MAX_IMAGE_BYTES
-from processors.images.exif import describe_exif
 from processors.registry import register
 
 logger = logging.getLogger(__name__)
@@ -48,6 +47,8 @@ class ExifExtractor(Tool[ExifParams]):
     ) -> Path:
         import pillow_heif
         from PIL import Image, UnidentifiedImageError
+
+        from processors.images.exif import describe_exif
 
         pillow_heif.register_heif_opener()
         progress(10, "Reading metadata")
