@@ -1,0 +1,109 @@
+// The API and pipeline: a Python 3.11 function app on Flex Consumption (FC1). The code
+// package lives in a blob container reached with the user-assigned identity; every storage
+// connection is identity-based (AzureWebJobsStorage__*), so no key appears anywhere.
+param name string
+param planName string
+param location string
+param tags object = {}
+param storageAccountName string
+param deploymentContainerName string
+param identityId string
+param identityClientId string
+param applicationInsightsName string
+param instanceMemoryMB int
+param maximumInstanceCount int
+@description('Origin of the site: allowed by the API (platform CORS) and by SITE_ORIGINS.')
+param siteOrigin string
+param categories array
+param retentionMinutes object
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { name: 'FC1', tier: 'FlexConsumption' }
+  properties: { reserved: true }
+}
+
+// Keys are the environment variable names the code reads (shared/settings.py,
+// shared/telemetry.py); tests/unit/infra checks that none is missing.
+var appSettings = {
+  AzureWebJobsStorage__accountName: storage.name
+  AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
+  AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
+  AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identityClientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+  UPLOAD_SAS_MINUTES: '15'
+  DOWNLOAD_SAS_MINUTES: '5'
+  RECORD_RETENTION_DAYS: '7'
+  MAX_UPLOAD_BYTES: '524288000'
+  RATE_LIMIT_PER_MINUTE: '120'
+  PUBLIC_BLOB_ENDPOINT: storage.properties.primaryEndpoints.blob
+  SITE_ORIGINS: siteOrigin
+}
+
+// RETENTION_MINUTES_<CATEGORY>, one per category.
+var retentionSettings = toObject(
+  categories,
+  category => 'RETENTION_MINUTES_${toUpper(category)}',
+  category => string(retentionMinutes[category])
+)
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      cors: { allowedOrigins: [siteOrigin] }
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'python'
+        version: '3.11'
+      }
+    }
+  }
+
+  resource settings 'config' = {
+    name: 'appsettings'
+    properties: union(appSettings, retentionSettings)
+  }
+}
+
+output name string = functionApp.name
+output uri string = 'https://${functionApp.properties.defaultHostName}'
