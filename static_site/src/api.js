@@ -1,0 +1,116 @@
+// The HTTP API (see ARCHITECTURE.md): one method per route, errors as ApiError.
+import { getApiKey } from './auth.js'
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error || `Request failed (HTTP ${status})`)
+    this.name = 'ApiError'
+    this.status = status
+    this.code = body?.code
+    this.details = body?.details
+  }
+}
+
+export class Api {
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl
+  }
+
+  async request(method, path, { body, query, apiKey = getApiKey() } = {}) {
+    const url = new URL(`${this.baseUrl}${path}`, window.location.href)
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, value)
+    }
+    const headers = { Accept: 'application/json' }
+    if (apiKey) headers['X-API-Key'] = apiKey
+    if (body !== undefined) headers['Content-Type'] = 'application/json'
+    let response
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch {
+      throw new ApiError(0, { error: 'Cannot reach the server. Check your connection.' })
+    }
+    if (response.status === 204) return null
+    const data = await response.json().catch(() => null)
+    if (!response.ok) throw new ApiError(response.status, data)
+    return data
+  }
+
+  /** The catalog as a list (the API may wrap it as {tools: [...]}). */
+  async tools() {
+    const data = await this.request('GET', '/v1/tools/')
+    return Array.isArray(data) ? data : (data?.tools ?? data?.results ?? [])
+  }
+
+  /** Whether `apiKey` is accepted: any authenticated call tells. Throws on other errors. */
+  async checkKey(apiKey) {
+    try {
+      await this.request('GET', '/v1/executions/', { query: { limit: 1 }, apiKey })
+      return true
+    } catch (error) {
+      if (error.status === 401 || error.status === 403) return false
+      throw error
+    }
+  }
+
+  createUpload(tool, body) {
+    return this.request('POST', `/v1/tools/${encodeURIComponent(tool)}/uploads/`, { body })
+  }
+
+  createJob(tool, parameters) {
+    return this.request('POST', `/v1/tools/${encodeURIComponent(tool)}/jobs/`, {
+      body: { parameters },
+    })
+  }
+
+  status(id) {
+    return this.request('GET', `/v1/executions/${encodeURIComponent(id)}/status/`)
+  }
+
+  history({ toolName, status, limit = 10, offset = 0 } = {}) {
+    return this.request('GET', '/v1/executions/', {
+      query: { tool_name: toolName, status, limit, offset },
+    })
+  }
+
+  remove(id) {
+    return this.request('DELETE', `/v1/executions/${encodeURIComponent(id)}/`)
+  }
+
+  bulkRemove(ids) {
+    return this.request('POST', '/v1/executions/bulk-delete/', { body: { execution_ids: ids } })
+  }
+
+  /**
+   * Fetch a finished job's output as a Blob. The API answers 302 to a short-lived SAS URL;
+   * fetch follows it (the Authorization header is dropped on the cross-origin hop).
+   */
+  async download(id) {
+    const url = new URL(
+      `${this.baseUrl}/v1/executions/${encodeURIComponent(id)}/download/`,
+      window.location.href,
+    )
+    const response = await fetch(url, { headers: { Authorization: `Bearer ${getApiKey()}` } })
+    if (!response.ok) {
+      const data = await response.json().catch(() => null)
+      throw new ApiError(response.status, data)
+    }
+    return response.blob()
+  }
+}
+
+/** Save a Blob under `filename` through a temporary link. */
+export function saveBlob(blob, filename) {
+  const href = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = href
+  link.download = filename || 'download'
+  document.body.append(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(href), 60_000)
+}
