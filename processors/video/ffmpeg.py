@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -67,7 +68,12 @@ def run_ffmpeg(
     total = expected_seconds if expected_seconds is not None else info.duration
     with tempfile.TemporaryFile(mode="w+") as errors:
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, text=True
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         timed_out = threading.Event()
 
@@ -101,6 +107,19 @@ def run_ffmpeg(
         output.unlink(missing_ok=True)
         raise InvalidInputError(failure)
     return output
+
+
+def _die_with_parent() -> None:
+    """In the FFmpeg child before exec: get SIGKILL when the tool process dies.
+
+    The pipeline kills a tool's process at its timeout; without this, FFmpeg would be
+    orphaned and keep encoding for nobody.
+    """
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _follow(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -77,3 +78,53 @@ def test_timeout_kills_ffmpeg(clip: Path, out_dir: Path) -> None:
             timeout=0.001,
         )
     assert not (out_dir / "slow.mp4").exists()
+
+
+def _ffmpeg_writing(marker: str) -> list[int]:
+    """Pids of running processes whose command line names `marker`."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if marker.encode() in cmdline and b"ffmpeg" in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+def test_ffmpeg_dies_with_the_tool_process(long_clip: Path, tmp_path: Path) -> None:
+    import signal
+    import sys
+    import time
+
+    output = tmp_path / "orphan-check.mp4"
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from processors.video.ffmpeg import run_ffmpeg\n"
+        "from processors.video.probe import MediaInfo, VideoStream\n"
+        "info = MediaInfo('mov', 1860.0, VideoStream('h264', 16, 16, 1.0, 0), None)\n"
+        "run_ffmpeg(Path(sys.argv[1]), info, Path(sys.argv[2]),\n"
+        "    ['-vf', 'scale=1280:720', '-c:v', 'libx264', '-preset', 'veryslow'],\n"
+        "    progress=lambda p, s: None, step='x')\n"
+    )
+    tool = subprocess.Popen([sys.executable, "-c", script, str(long_clip), str(output)])
+    try:
+        for _ in range(200):  # wait for FFmpeg to start (up to ~20 s on a busy machine)
+            if _ffmpeg_writing(str(output)):
+                break
+            time.sleep(0.1)
+        assert _ffmpeg_writing(str(output)), "FFmpeg never started"
+        tool.send_signal(signal.SIGKILL)  # what the pipeline does at a tool's timeout
+        tool.wait()
+        for _ in range(100):
+            if not _ffmpeg_writing(str(output)):
+                break
+            time.sleep(0.1)
+        assert _ffmpeg_writing(str(output)) == []
+    finally:
+        tool.kill()
+        for pid in _ffmpeg_writing(str(output)):
+            os.kill(pid, signal.SIGKILL)
