@@ -1,0 +1,13 @@
+"""MagicToolbox client: `python -m client` on the command line, `MagicToolboxClient` in Python."""
+
+from client.api import FINAL_STATUSES, MagicToolboxClient
+from client.errors import ApiError, AuthError, ClientError, JobFailedError
+
+__all__ = [
+    "FINAL_STATUSES",
+    "ApiError",
+    "AuthError",
+    "ClientError",
+    "JobFailedError",
+    "MagicToolboxClient",
+]

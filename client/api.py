@@ -1,0 +1,228 @@
+"""A typed Python client for the MagicToolbox HTTP API (used by the CLI, tests and benchmarks).
+
+Reads nothing from the environment itself: pass `base_url` and `api_key`
+(the CLI takes them from MAGICTOOLBOX_API_URL / MAGICTOOLBOX_API_KEY).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+from azure.storage.blob import BlobClient
+
+from client.errors import ApiError, AuthError, JobFailedError
+
+__all__ = ["FINAL_STATUSES", "MagicToolboxClient"]
+
+FINAL_STATUSES = frozenset({"completed", "failed", "expired"})
+ByteProgress = Callable[[int, int], None]
+"""progress(bytes_done, bytes_total)."""
+StatusCallback = Callable[[dict[str, Any]], None]
+
+
+class MagicToolboxClient:
+    """One API key against one deployment. Use as a context manager or call `close()`."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float = 30.0,
+        poll_interval: float = 2.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.poll_interval = poll_interval
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            headers={"X-API-Key": api_key, "Accept": "application/json"},
+            timeout=timeout,
+        )
+
+    def __enter__(self) -> MagicToolboxClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    # -- raw routes ---------------------------------------------------------------------------
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise ApiError(0, f"cannot reach {self.base_url}: {exc}") from None
+        self._raise_for(response)
+        if response.status_code == 204 or not response.content:
+            return None
+        return response.json()
+
+    def tools(self) -> list[dict[str, Any]]:
+        data = self._request("GET", "/v1/tools/")
+        return list(data["results"] if isinstance(data, dict) else data)
+
+    def tool(self, name: str) -> dict[str, Any]:
+        for entry in self.tools():
+            if entry["name"] == name:
+                return entry
+        raise ApiError(404, f"unknown tool {name!r}", code="unknown_tool")
+
+    def create_upload(
+        self, tool: str, files: Sequence[Path], parameters: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """POST .../uploads/: one file as {filename, size}, several as {files: [...]}."""
+        declared = [{"filename": f.name, "size": f.stat().st_size} for f in files]
+        body: dict[str, Any] = {"parameters": parameters or {}}
+        if len(declared) == 1:
+            body.update(declared[0])
+        else:
+            body["files"] = declared
+        return dict(self._request("POST", f"/v1/tools/{tool}/uploads/", json=body))
+
+    def create_job(self, tool: str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+        body = {"parameters": parameters or {}}
+        return dict(self._request("POST", f"/v1/tools/{tool}/jobs/", json=body))
+
+    def status(self, execution_id: str) -> dict[str, Any]:
+        return dict(self._request("GET", f"/v1/executions/{execution_id}/status/"))
+
+    def history(
+        self,
+        *,
+        tool_name: str | None = None,
+        status: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> dict[str, Any]:
+        query: dict[str, Any] = {"limit": limit, "offset": offset}
+        if tool_name:
+            query["tool_name"] = tool_name
+        if status:
+            query["status"] = status
+        return dict(self._request("GET", "/v1/executions/", params=query))
+
+    def delete(self, execution_id: str) -> None:
+        self._request("DELETE", f"/v1/executions/{execution_id}/")
+
+    def bulk_delete(self, execution_ids: Sequence[str]) -> dict[str, Any]:
+        body = {"execution_ids": list(execution_ids)}
+        return dict(self._request("POST", "/v1/executions/bulk-delete/", json=body))
+
+    def download_url(self, execution_id: str) -> str:
+        """The short-lived SAS URL the download route redirects to (the key is not sent there)."""
+        response = self._http.get(f"/v1/executions/{execution_id}/download/")
+        if response.status_code in (301, 302, 303, 307, 308):
+            return response.headers["Location"]
+        self._raise_for(response)
+        raise ApiError(response.status_code, "download did not redirect")
+
+    def download(
+        self, execution_id: str, destination: Path, *, progress: ByteProgress | None = None
+    ) -> Path:
+        """Stream the output to `destination` (a file, or a directory: the output's name)."""
+        url = self.download_url(execution_id)
+        if destination.is_dir():
+            destination = destination / (self.status(execution_id)["outputFilename"] or "output")
+        with httpx.stream("GET", url, timeout=self._http.timeout) as response:
+            if response.status_code >= 400:
+                raise ApiError(response.status_code, "the storage refused the download")
+            total = int(response.headers.get("Content-Length", 0))
+            done = 0
+            with destination.open("wb") as out:
+                for chunk in response.iter_bytes(1024 * 1024):
+                    out.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+        return destination
+
+    def _raise_for(self, response: httpx.Response) -> None:
+        if response.status_code < 400:
+            return
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        error_type = AuthError if response.status_code == 401 else ApiError
+        raise error_type(
+            response.status_code, body.get("error") or "request failed", code=body.get("code")
+        )
+
+    # -- steps of a conversion ----------------------------------------------------------------
+
+    @staticmethod
+    def upload(
+        targets: Sequence[dict[str, Any]],
+        files: Sequence[Path],
+        *,
+        progress: ByteProgress | None = None,
+        max_concurrency: int = 4,
+    ) -> None:
+        """PUT each file straight to its SAS URL in parallel blocks (in order)."""
+        total = sum(f.stat().st_size for f in files)
+        done_before = 0
+        for target, path in zip(targets, files, strict=True):
+            blob = BlobClient.from_blob_url(target["url"])
+
+            def hook(current: int, _total: int | None, base: int = done_before) -> None:
+                if progress:
+                    progress(base + current, total)
+
+            with path.open("rb") as stream:
+                blob.upload_blob(
+                    stream,
+                    overwrite=True,
+                    length=path.stat().st_size,
+                    max_concurrency=max_concurrency,
+                    progress_hook=hook,
+                )
+            done_before += path.stat().st_size
+            if progress:
+                progress(done_before, total)
+
+    def wait(
+        self,
+        execution_id: str,
+        *,
+        on_update: StatusCallback | None = None,
+        timeout: float = 600.0,
+    ) -> dict[str, Any]:
+        """Poll until the job is final; return its status, raise JobFailedError unless completed."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.status(execution_id)
+            if on_update:
+                on_update(status)
+            if status["status"] in FINAL_STATUSES:
+                break
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"job {execution_id} still {status['status']} after {timeout}s")
+            time.sleep(self.poll_interval)
+        if status["status"] != "completed":
+            raise JobFailedError(status)
+        return status
+
+    def convert(
+        self,
+        tool: str,
+        files: Sequence[Path],
+        parameters: dict[str, Any] | None = None,
+        *,
+        upload_progress: ByteProgress | None = None,
+        on_update: StatusCallback | None = None,
+    ) -> dict[str, Any]:
+        """Submit (upload, or a no-file job), wait, and return the completed status."""
+        if files:
+            answer = self.create_upload(tool, files, parameters)
+            targets = answer.get("uploads") or [answer["upload"]]
+            self.upload(targets, files, progress=upload_progress)
+        else:
+            answer = self.create_job(tool, parameters)
+        return self.wait(answer["executionId"], on_update=on_update)
