@@ -8,7 +8,7 @@ import pytest
 
 from processors.errors import LimitExceededError, ToolTimeoutError
 from processors.video.ffmpeg import _follow, run_ffmpeg
-from processors.video.probe import probe
+from processors.video.probe import ffmpeg_exe, probe
 
 from .conftest import Progress
 
@@ -89,7 +89,7 @@ def _ffmpeg_writing(marker: str) -> list[int]:
                 cmdline = (entry / "cmdline").read_bytes()
             except OSError:
                 continue
-            if marker.encode() in cmdline and b"ffmpeg" in cmdline:
+            if cmdline.split(b"\0")[0] == ffmpeg_exe().encode() and marker.encode() in cmdline:
                 pids.append(int(entry.name))
     return pids
 
@@ -107,7 +107,9 @@ def test_ffmpeg_dies_with_the_tool_process(long_clip: Path, tmp_path: Path) -> N
         "from processors.video.probe import MediaInfo, VideoStream\n"
         "info = MediaInfo('mov', 1860.0, VideoStream('h264', 16, 16, 1.0, 0), None)\n"
         "run_ffmpeg(Path(sys.argv[1]), info, Path(sys.argv[2]),\n"
-        "    ['-vf', 'scale=1280:720', '-c:v', 'libx264', '-preset', 'veryslow'],\n"
+        # Hours of work that print no progress: only the parent's death can stop it.
+        "    ['-stats_period', '3600', '-vf', 'scale=3840:2160,boxblur=30',\n"
+        "     '-c:v', 'libx264', '-preset', 'placebo'],\n"
         "    progress=lambda p, s: None, step='x')\n"
     )
     tool = subprocess.Popen([sys.executable, "-c", script, str(long_clip), str(output)])
