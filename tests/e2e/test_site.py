@@ -1,0 +1,201 @@
+"""The single-page site end to end: sign-in, conversions, failures, history, a11y, screenshots."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.e2e.conftest import ARTIFACTS, PHONE, REPO_ROOT, sign_in
+
+pytestmark = pytest.mark.e2e
+JOB_TIMEOUT = 60_000
+AXE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def jpeg(path: Path, size: tuple[int, int] = (120, 80)) -> Path:
+    Image.new("RGB", size, (20, 120, 220)).save(path, "JPEG")
+    return path
+
+
+def pdf(path: Path, text: str) -> Path:
+    pymupdf = pytest.importorskip("pymupdf")
+    document = pymupdf.open()
+    document.new_page().insert_text((72, 72), text)
+    document.save(path)
+    return path
+
+
+def open_tool(page: Any, name: str) -> None:
+    page.goto(f"/#/tools/{name}")
+    page.locator("h1").wait_for()
+
+
+def start_and_download(page: Any) -> bytes:
+    page.get_by_role("button", name="Start").click()
+    button = page.locator("#download-result")
+    button.wait_for(timeout=JOB_TIMEOUT)
+    with page.expect_download() as info:
+        button.click()
+    return Path(info.value.path()).read_bytes()
+
+
+def test_sign_in_checks_the_key_and_signs_out(page: Any, api_key: str) -> None:
+    page.goto("/")
+    page.get_by_label("API key").fill("wrong-key")
+    page.get_by_role("button", name="Continue").click()
+    assert "not accepted" in page.get_by_role("alert").inner_text()
+
+    sign_in(page, api_key)
+    assert page.evaluate("sessionStorage.getItem('magictoolbox.apiKey')") == api_key
+    assert page.evaluate("localStorage.getItem('magictoolbox.apiKey')") is None
+    page.get_by_role("heading", name="Images").wait_for()
+
+    page.get_by_label("Search tools").fill("merge pdf")
+    cards = page.locator(".tool-card")
+    assert cards.count() >= 1
+    assert all("merge" in text.lower() for text in cards.all_inner_texts())
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("API key").wait_for()
+    assert page.evaluate("sessionStorage.getItem('magictoolbox.apiKey')") is None
+
+
+def test_convert_an_image_end_to_end(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    page.locator("#file-input").set_input_files(str(jpeg(tmp_path / "blue.jpg")))
+    page.locator("select[name=outputFormat]").select_option("png")
+    data = start_and_download(page)
+
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "PNG" and image.size == (120, 80)
+    assert page.locator("#upload-progress, #process-progress").count() == 2
+    assert page.locator("#process-progress").get_attribute("aria-valuenow") == "100"
+    first = page.locator(".history-item").first
+    first.get_by_text("completed").wait_for()
+    assert "blue.jpg" in first.inner_text()
+
+
+def test_a_failed_job_shows_its_message_and_retry(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    fake = tmp_path / "fake.jpg"
+    fake.write_bytes(b"not a picture at all " * 20)
+    page.locator("#file-input").set_input_files(str(fake))
+    page.get_by_role("button", name="Start").click()
+    alert = page.get_by_role("alert").filter(has_text="Processing failed")
+    alert.wait_for(timeout=JOB_TIMEOUT)
+    assert len(alert.inner_text()) > len("Processing failed: ") + 5
+    assert alert.get_by_role("button", name="Retry").is_visible()
+
+
+def test_files_are_checked_before_upload(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    wrong = tmp_path / "notes.txt"
+    wrong.write_text("hello")
+    page.locator("#file-input").set_input_files(str(wrong))
+    assert "this tool takes" in page.locator("#file-errors").inner_text()
+    page.get_by_role("button", name="Start").click()
+    assert page.locator("#upload-section").is_hidden()
+
+
+def test_delete_and_bulk_delete_from_history(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    for name in ("one.jpg", "two.jpg"):
+        page.locator("#file-input").set_input_files(str(jpeg(tmp_path / name)))
+        start_and_download(page)
+    items = page.locator(".history-item")
+    items.first.wait_for()
+    ids = [items.nth(i).get_attribute("data-execution-id") for i in range(items.count())]
+    assert len(ids) >= 2
+
+    target = page.locator(f'.history-item[data-execution-id="{ids[0]}"]')
+    target.get_by_role("button", name="Delete").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_role("button", name="Delete").click()
+    target.wait_for(state="detached")
+
+    rest = ids[1:]
+    for execution_id in rest:
+        page.locator(f"#sel-{execution_id}").check()
+    page.get_by_role("button", name=f"Delete selected ({len(rest)})").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    page.get_by_text("No executions yet").wait_for()
+
+
+def test_multi_file_pdf_merge(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "pdf-merge")
+    parts = [pdf(tmp_path / f"part{n}.pdf", f"text of part {n}") for n in (1, 2)]
+    page.locator("#file-input").set_input_files([str(p) for p in parts])
+    data = start_and_download(page)
+    pymupdf = pytest.importorskip("pymupdf")
+    merged = pymupdf.open(stream=data, filetype="pdf")
+    assert merged.page_count == 2
+    assert "part 1" in merged[0].get_text() and "part 2" in merged[1].get_text()
+
+
+def test_keyboard_only_flow(page: Any, api_key: str, tmp_path: Path) -> None:
+    page.goto("/")
+    page.get_by_label("API key").wait_for()
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # brand
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "api-key"
+    page.keyboard.type(api_key)
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Tools", level=1).wait_for()
+
+    page.get_by_label("Search tools").focus()
+    page.keyboard.type("image format")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Image Format Converter").wait_for()
+
+    page.locator("#file-input").focus()
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(jpeg(tmp_path / "keys.jpg")))
+    page.locator("select[name=outputFormat]").focus()
+    page.keyboard.press("End")  # last option
+    chosen = page.locator("select[name=outputFormat]").input_value()
+    page.locator("form button[type=submit]").focus()
+    page.keyboard.press("Enter")
+    page.locator("#download-result").wait_for(timeout=JOB_TIMEOUT)
+    assert page.evaluate("document.activeElement.id") == "download-result"
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    assert info.value.suggested_filename.endswith(f".{'jpg' if chosen == 'jpeg' else chosen}")
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.length}))"
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_axe_scan_and_screenshots(signed_in: Any, viewport: str) -> None:
+    page = signed_in
+    if viewport == "phone":
+        page.set_viewport_size(PHONE)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto("/#/")
+    page.locator(".tool-card").first.wait_for()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"catalog-{viewport}.png"), full_page=True)
+
+    open_tool(page, "image-format-converter")
+    page.locator("#history-title").wait_for()
+    page.locator(".history-item, text=No executions yet").first.wait_for()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / f"tool-{viewport}.png"), full_page=True)
