@@ -21,6 +21,10 @@ param siteLocation string = 'westeurope'
 @description('Object id of the deploying user: gets data access to the storage account to create API keys. Leave empty to skip.')
 param principalId string = ''
 
+@allowed(['User', 'ServicePrincipal'])
+@description('Kind of principalId: ServicePrincipal when a CI pipeline runs azd.')
+param principalType string = 'User'
+
 @allowed([512, 2048, 4096])
 @description('Memory per Flex Consumption instance (MB). Video and OCR tools want 2048 or more.')
 param instanceMemoryMB int = 2048
@@ -141,6 +145,7 @@ module rbac 'app/rbac.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     identityPrincipalId: identity.outputs.principalId
     userPrincipalId: principalId
+    userPrincipalType: principalType
   }
 }
 

@@ -5,6 +5,8 @@ param applicationInsightsName string
 param identityPrincipalId string
 @description('Object id of the deploying user; empty skips the user assignments.')
 param userPrincipalId string = ''
+@allowed(['User', 'ServicePrincipal'])
+param userPrincipalType string = 'User'
 
 // Built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 // Blob Data Owner also carries generateUserDelegationKey, which user delegation SAS needs.
@@ -59,7 +61,7 @@ resource userStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
     properties: {
       roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
       principalId: userPrincipalId
-      principalType: 'User'
+      principalType: userPrincipalType
     }
   }
 ]
