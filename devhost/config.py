@@ -1,0 +1,100 @@
+"""Settings a Functions host reads: local.settings.json Values and host.json options."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "HostConfig",
+    "QueueOptions",
+    "load_host_config",
+    "load_local_settings",
+    "parse_timespan",
+]
+
+_TIMESPAN = re.compile(r"^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$")
+
+
+def parse_timespan(value: str | float | int | None, default: float) -> float:
+    """A .NET TimeSpan ("00:00:02", "1.00:00:00") or a number of seconds, as seconds."""
+    if value is None:
+        return default
+    if isinstance(value, int | float):
+        return float(value)
+    match = _TIMESPAN.match(value.strip())
+    if not match:
+        raise ValueError(f"not a TimeSpan (hh:mm:ss): {value!r}")
+    days, hours, minutes, seconds = match.groups()
+    return int(days or 0) * 86400 + int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+@dataclass(frozen=True)
+class QueueOptions:
+    """host.json extensions.queues, with the host's defaults."""
+
+    batch_size: int = 16
+    new_batch_threshold: int = 8
+    max_polling_interval: float = 60.0
+    visibility_timeout: float = 0.0
+    max_dequeue_count: int = 5
+    message_encoding: str = "base64"
+    # How long a message stays invisible while its function runs; renewed at half of it.
+    visibility_hold: float = 600.0
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> QueueOptions:
+        batch = int(raw.get("batchSize", 16))
+        return cls(
+            batch_size=batch,
+            new_batch_threshold=int(raw.get("newBatchThreshold", batch // 2)),
+            max_polling_interval=parse_timespan(raw.get("maxPollingInterval"), 60.0),
+            visibility_timeout=parse_timespan(raw.get("visibilityTimeout"), 0.0),
+            max_dequeue_count=int(raw.get("maxDequeueCount", 5)),
+            message_encoding=str(raw.get("messageEncoding", "base64")).lower(),
+            visibility_hold=float(os.environ.get("DEVHOST_QUEUE_VISIBILITY_HOLD", "600")),
+        )
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    route_prefix: str = "api"
+    queues: QueueOptions = QueueOptions()
+    host_id: str = "devhost"
+
+
+def load_host_config(app_dir: Path) -> HostConfig:
+    path = app_dir / "host.json"
+    raw: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    extensions = raw.get("extensions", {})
+    prefix = str(extensions.get("http", {}).get("routePrefix", "api")).strip("/")
+    host_id = (
+        os.environ.get("AzureFunctionsWebHost__hostid")  # noqa: SIM112
+        or re.sub(r"[^a-z0-9-]", "-", app_dir.resolve().name.lower())[:32].strip("-")
+        or "devhost"
+    )
+    return HostConfig(
+        route_prefix=prefix,
+        queues=QueueOptions.from_json(extensions.get("queues", {})),
+        host_id=host_id,
+    )
+
+
+def load_local_settings(app_dir: Path) -> dict[str, Any]:
+    """local.settings.json as a dict ({} when absent)."""
+    path = app_dir / "local.settings.json"
+    if not path.exists():
+        return {}
+    data: dict[str, Any] = json.loads(path.read_text())
+    return data
+
+
+def apply_local_settings(settings: dict[str, Any]) -> None:
+    """Values into os.environ, never overriding what the environment already sets."""
+    for key, value in (settings.get("Values") or {}).items():
+        if key not in os.environ and value is not None:
+            os.environ[key] = str(value)

@@ -1,0 +1,65 @@
+"""Blob leases in azure-webjobs-hosts, renewed by a background thread while held."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+
+from azure.core.exceptions import HttpResponseError, ResourceExistsError
+from azure.storage.blob import BlobClient, BlobLeaseClient
+
+from devhost.storage import HOSTS_CONTAINER, blob_service
+
+__all__ = ["HeldLease", "ensure_hosts_container", "try_lease"]
+
+logger = logging.getLogger(__name__)
+LEASE_SECONDS = 15
+
+
+def ensure_hosts_container() -> None:
+    with contextlib.suppress(ResourceExistsError):
+        blob_service().create_container(HOSTS_CONTAINER)
+
+
+class HeldLease:
+    """A lease we hold; `lost` is set when a renewal fails."""
+
+    def __init__(self, blob: BlobClient, lease: BlobLeaseClient) -> None:
+        self.blob, self.lease = blob, lease
+        self.lost = threading.Event()
+        self._released = threading.Event()
+        self._thread = threading.Thread(target=self._renew, daemon=True, name="lease-renew")
+        self._thread.start()
+
+    @property
+    def id(self) -> str:
+        return str(self.lease.id)
+
+    def _renew(self) -> None:
+        while not self._released.wait(LEASE_SECONDS / 3):
+            try:
+                self.lease.renew()
+            except HttpResponseError as exc:
+                logger.warning("lost the lease on %s: %s", self.blob.blob_name, exc.reason)
+                self.lost.set()
+                return
+
+    def release(self) -> None:
+        self._released.set()
+        self._thread.join()
+        with contextlib.suppress(HttpResponseError):
+            self.lease.release()
+
+
+def try_lease(blob_name: str) -> HeldLease | None:
+    """Create blob_name if missing and lease it, or None when someone else holds it."""
+    blob = blob_service().get_blob_client(HOSTS_CONTAINER, blob_name)
+    with contextlib.suppress(ResourceExistsError):
+        blob.upload_blob(b"", overwrite=False)
+    lease = BlobLeaseClient(blob)
+    try:
+        lease.acquire(lease_duration=LEASE_SECONDS)
+    except HttpResponseError:  # 409 LeaseAlreadyPresent
+        return None
+    return HeldLease(blob, lease)

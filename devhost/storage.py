@@ -1,0 +1,39 @@
+"""One set of storage clients per process, from the AzureWebJobsStorage connection string."""
+
+from __future__ import annotations
+
+import base64
+import os
+from functools import cache
+
+from azure.storage.blob import BlobServiceClient
+from azure.storage.queue import QueueServiceClient
+
+__all__ = ["blob_service", "connection_string", "encode_message", "queue_service"]
+
+HOSTS_CONTAINER = "azure-webjobs-hosts"
+
+
+def connection_string() -> str:
+    value = os.environ.get("AzureWebJobsStorage", "")  # noqa: SIM112
+    if not value:
+        raise RuntimeError("AzureWebJobsStorage is not set")
+    return value
+
+
+@cache
+def blob_service() -> BlobServiceClient:
+    return BlobServiceClient.from_connection_string(connection_string())
+
+
+@cache
+def queue_service() -> QueueServiceClient:
+    return QueueServiceClient.from_connection_string(connection_string())
+
+
+def encode_message(body: bytes | str, encoding: str) -> str:
+    """A queue message body as the host writes it (base64 unless messageEncoding is none)."""
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    if encoding == "none":
+        return raw.decode("utf-8")
+    return base64.b64encode(raw).decode("ascii")
