@@ -50,12 +50,15 @@ export function catalogView(tools) {
       if (!groups.has(tool.category)) groups.set(tool.category, [])
       groups.get(tool.category).push(tool)
     }
+    const order = Object.keys(CATEGORY_TITLES)
+    const rank = (category) => (order.includes(category) ? order.indexOf(category) : order.length)
+    const sorted = [...groups].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
     count.textContent = `${matching.length} tool${matching.length === 1 ? '' : 's'} found`
     if (matching.length === 0) {
       mount(results, h('p', { class: 'text-body-secondary' }, 'No tool matches your search.'))
       return
     }
-    mount(results, ...[...groups].map(([category, items]) =>
+    mount(results, ...sorted.map(([category, items]) =>
       h('section', { class: 'mb-4', 'aria-labelledby': `cat-${category}` },
         h('h2', { id: `cat-${category}`, class: 'h5 mb-3' }, CATEGORY_TITLES[category] ?? category),
         h('div', { class: 'row row-cols-1 row-cols-sm-2 row-cols-lg-3 g-3' }, items.map(toolCard)))))
