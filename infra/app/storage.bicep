@@ -99,39 +99,40 @@ resource apikeysTable 'Microsoft.Storage/storageAccounts/tableServices/tables@20
 }
 
 // A backstop to the cleanup timer, which does the real, minute-precise expiry.
+var uploadRules = [
+  for category in categories: {
+    name: 'expire-${category}-uploads'
+    enabled: true
+    type: 'Lifecycle'
+    definition: {
+      filters: { blobTypes: ['blockBlob'], prefixMatch: ['${category}-uploads/'] }
+      actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 1 } } }
+    }
+  }
+]
+
+var processedRules = [
+  for category in categories: {
+    name: 'expire-${category}-processed'
+    enabled: true
+    type: 'Lifecycle'
+    definition: {
+      filters: { blobTypes: ['blockBlob'], prefixMatch: ['${category}-processed/'] }
+      actions: {
+        baseBlob: {
+          delete: { daysAfterModificationGreaterThan: (retentionMinutes[category] + 1439) / 1440 }
+        }
+      }
+    }
+  }
+]
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: storage
   name: 'default'
   properties: {
     policy: {
-      rules: concat(
-        [
-          for category in categories: {
-            name: 'expire-${category}-uploads'
-            enabled: true
-            type: 'Lifecycle'
-            definition: {
-              filters: { blobTypes: ['blockBlob'], prefixMatch: ['${category}-uploads/'] }
-              actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 1 } } }
-            }
-          }
-        ],
-        [
-          for category in categories: {
-            name: 'expire-${category}-processed'
-            enabled: true
-            type: 'Lifecycle'
-            definition: {
-              filters: { blobTypes: ['blockBlob'], prefixMatch: ['${category}-processed/'] }
-              actions: {
-                baseBlob: {
-                  delete: { daysAfterModificationGreaterThan: (retentionMinutes[category] + 1439) / 1440 }
-                }
-              }
-            }
-          }
-        ]
-      )
+      rules: concat(uploadRules, processedRules)
     }
   }
   dependsOn: [uploadContainers, processedContainers]

@@ -158,7 +158,7 @@ class BicepFile:
         pattern = r"^\s*output\s+(\w+)\s+\w+\s*=\s*(.+)$"
         return {m.group(1): m.group(2).strip() for m in re.finditer(pattern, self.text, re.M)}
 
-    def _var_block(self, name: str) -> str:
+    def var_block(self, name: str) -> str:
         match = re.search(rf"^\s*var\s+{name}\s*=\s*", self.text, re.M)
         if match is None:
             raise KeyError(f"{self.path.name}: no var {name}")
@@ -166,14 +166,14 @@ class BicepFile:
 
     def var_strings(self, name: str) -> list[str]:
         """A `var name = ['a', 'b']` array of string literals."""
-        return re.findall(r"'([^']*)'", self._var_block(name))
+        return re.findall(r"'([^']*)'", self.var_block(name))
 
     def var_object(self, name: str) -> dict[str, str]:
-        return _top_level_keys(self._var_block(name))
+        return _top_level_keys(self.var_block(name))
 
     def var_items(self, name: str) -> list[str]:
         """The items of a `var name = [...]` array as raw text: 'a', roles.x, ..."""
-        inner = self._var_block(name).strip()[1:-1]
+        inner = self.var_block(name).strip()[1:-1]
         return [item.strip() for item in re.split(r"[\n,]", inner) if item.strip()]
 
     def resources(self) -> list[Resource]:

@@ -103,10 +103,14 @@ def test_blob_cors_lets_the_site_upload(
 def test_lifecycle_backstop_uploads_one_day_processed_per_category(
     app_bicep: dict[str, BicepFile], main_bicep: BicepFile, bicep_categories: list[str]
 ) -> None:
-    (policy,) = app_bicep["storage"].resources_of("/managementPolicies")
-    rules = re.sub(r"\s+", " ", policy.body)
+    storage = app_bicep["storage"]
+    (policy,) = storage.resources_of("/managementPolicies")
+    assert re.search(r"rules:\s*concat\(uploadRules,\s*processedRules\)", policy.body)
+    rules = re.sub(
+        r"\s+", " ", storage.var_block("uploadRules") + storage.var_block("processedRules")
+    )
     uploads = re.search(
-        r"for (\w+) in categories: \{ name: 'expire-\$\{\1\}-uploads'.*?"
+        r"\[ for (\w+) in categories: \{ name: 'expire-\$\{\1\}-uploads'.*?"
         r"prefixMatch: \['\$\{\1\}-uploads/'\].*?daysAfterModificationGreaterThan: 1 \}",
         rules,
     )
