@@ -66,3 +66,10 @@ def test_every_param_is_used(path: Path) -> None:
 def test_azd_tags_match_services(app_bicep: dict[str, BicepFile]) -> None:
     assert "'azd-service-name': 'api'" in app_bicep["function"].text
     assert "'azd-service-name': 'web'" in app_bicep["staticsite"].text
+
+
+@pytest.mark.parametrize("path", sorted(INFRA.rglob("*.bicep")), ids=lambda p: p.name)
+def test_no_for_expression_as_a_function_argument(path: Path) -> None:
+    # Bicep rejects these (BCP138): loops go in var/resource/output values or properties.
+    text = BicepFile(path).text
+    assert not re.search(r"\w\(\s*(?:[^()]*,\s*)?\[\s*for\b", text), path.name
