@@ -93,13 +93,16 @@ def cmd_convert(client: MagicToolboxClient, args: argparse.Namespace) -> int:
     upload_bar = tqdm(
         total=total, unit="B", unit_scale=True, desc="upload", disable=quiet or not args.files
     )
-    process_bar = tqdm(total=100, desc="process", unit="%", disable=quiet)
+    bars: list[tqdm] = []  # the processing bar starts once the upload bar is closed
 
     def on_upload(done: int, _total: int) -> None:
         upload_bar.update(done - upload_bar.n)
 
     def on_update(status: dict[str, Any]) -> None:
-        upload_bar.close()
+        if not bars:
+            upload_bar.close()
+            bars.append(tqdm(total=100, desc="process", unit="%", disable=quiet))
+        process_bar = bars[0]
         process_bar.set_postfix_str(status.get("currentStep") or status["status"])
         process_bar.update(round(status.get("progress") or 0) - process_bar.n)
 
@@ -109,7 +112,8 @@ def cmd_convert(client: MagicToolboxClient, args: argparse.Namespace) -> int:
         )
     finally:
         upload_bar.close()
-        process_bar.close()
+        for bar in bars:
+            bar.close()
     target = client.download(status["executionId"], args.output)
     if args.json:
         print(json.dumps({**status, "savedTo": str(target)}, indent=2))

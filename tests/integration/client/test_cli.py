@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
@@ -129,6 +128,6 @@ def test_python_api_multi_file_merge(cli_env: str, api_key: str, tmp_path: Path)
     with MagicToolboxClient(cli_env, api_key, poll_interval=0.5) as client:
         status = client.convert("pdf-merge", paths)
         target = client.download(status["executionId"], tmp_path / "merged.pdf")
-    merged = pymupdf.open(io.BytesIO(target.read_bytes()))
+    merged = pymupdf.open(target)
     assert merged.page_count == 2
     assert "file 1" in merged[0].get_text() and "file 2" in merged[1].get_text()
