@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from azure.data.tables import UpdateMode
 from azure.storage.blob import BlobClient
 
 from shared.context import Services
 from shared.jobs import Job, utcnow
-from shared.states import JobStatus
 from tests.integration.pipeline.conftest import Client
 
 pytestmark = pytest.mark.integration
@@ -73,7 +73,12 @@ def test_cleanup_timer_expires_outputs_and_removes_old_records(
     # retention is data: move the deadlines into the past, then let devhost fire the timer
     job = services.jobs.get(test_client.tenant, expiring)
     assert job is not None
-    services.jobs.transition(job, JobStatus.COMPLETED, expires_at=utcnow() - timedelta(seconds=1))
+    past = {
+        "PartitionKey": job.tenant,
+        "RowKey": job.row_key,
+        "expires_at": utcnow() - timedelta(seconds=1),
+    }
+    services.jobs.table.update_entity(past, mode=UpdateMode.MERGE)
     old_job = services.jobs.get(test_client.tenant, old)
     assert old_job is not None
     services.jobs.delete(old_job)
