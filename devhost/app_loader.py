@@ -75,7 +75,7 @@ def load_functions(app_dir: Path) -> list[FunctionSpec]:
         outputs = [b for b in bindings if b["direction"] == 1 and b["type"] != "http"]
         specs.append(
             FunctionSpec(
-                name=function.get_function_name(),
+                name=str(function.get_function_name()),
                 trigger_type=str(trigger["type"]),
                 trigger=trigger,
                 bindings=bindings,

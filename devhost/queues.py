@@ -126,8 +126,7 @@ class QueueListener:
                 pager = self.client.receive_messages(
                     messages_per_page=self.options.batch_size, visibility_timeout=hold
                 )
-                messages = next(pager.by_page(), [])
-                messages = list(messages)
+                messages: list[QueueMessage] = list(next(pager.by_page(), []))
             except Exception as exc:
                 logger.warning("polling %s failed: %s", self.queue_name, exc)
                 messages = []

@@ -56,8 +56,8 @@ def _constraint(spec: str) -> Callable[[str], bool]:
     if name == "maxlength":
         return lambda v: len(v) <= int(args[0])
     if name == "length":
-        low, high = (int(args[0]), int(args[-1]))
-        return lambda v: low <= len(v) <= high
+        shortest, longest = int(args[0]), int(args[-1])
+        return lambda v: shortest <= len(v) <= longest
     if name in ("min", "max", "range"):
         low = int(args[0]) if name != "max" else None
         high = int(args[-1]) if name != "min" else None
@@ -69,7 +69,7 @@ def _constraint(spec: str) -> Callable[[str], bool]:
 
         return in_range
     if name == "regex":
-        pattern = re.compile(arg)
+        pattern = re.compile(arg.replace("{{", "{").replace("}}", "}"))  # ASP.NET escaping
         return lambda v: pattern.search(v) is not None
     raise RouteTemplateError(f"unknown route constraint {name!r}")
 

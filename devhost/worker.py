@@ -11,6 +11,7 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from devhost.app_loader import FunctionSpec, load_functions
@@ -48,10 +49,10 @@ def start_listeners(
     return threads
 
 
-def _guarded(target: object, name: str) -> object:
+def _guarded(target: Callable[[], None], name: str) -> Callable[[], None]:
     def run() -> None:
         try:
-            target()  # type: ignore[operator]
+            target()
         except Exception:
             logger.exception("listener for %s stopped", name)
             os._exit(3)  # the parent restarts the worker

@@ -1,0 +1,30 @@
+"""A test app for devhost: a blob trigger (SDK BlobClient) and a timer every 2 seconds."""
+
+import sys
+import uuid
+from pathlib import Path
+
+import azure.functions as func
+import azurefunctions.extensions.bindings.blob as blob
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from record import record
+
+app = func.FunctionApp()
+
+
+@app.blob_trigger(
+    arg_name="client", path="dh-watched/{name}", connection="AzureWebJobsStorage",
+    source=func.BlobSource.EVENT_GRID,
+)  # fmt: skip
+def watched(client: blob.BlobClient) -> None:
+    record(
+        f"blob/{client.blob_name}/{uuid.uuid4().hex}",
+        type=type(client).__name__,
+        content=client.download_blob().readall().decode(),
+    )  # fmt: skip
+
+
+@app.timer_trigger(arg_name="timer", schedule="*/2 * * * * *", run_on_startup=False)
+def ticker(timer: func.TimerRequest) -> None:
+    record(f"timer/{uuid.uuid4().hex}", past_due=timer.past_due)

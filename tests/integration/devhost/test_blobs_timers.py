@@ -1,0 +1,57 @@
+"""Blob triggers fire once per blob version across restarts; timers and past_due."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from azure.storage.blob import BlobServiceClient, ContainerClient
+
+from tests.integration.devhost.conftest import APPS, host_env, read_results, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def test_blob_once_per_version_across_restart_and_timer_past_due(
+    storage_connection_string: str, results: ContainerClient
+) -> None:
+    from devhost.testing import run_devhost
+
+    service = BlobServiceClient.from_connection_string(storage_connection_string)
+    watched = service.get_container_client("dh-watched")
+    if not watched.exists():
+        watched.create_container()
+    name = f"in/{uuid.uuid4().hex}.txt"
+    prefix = f"blob/{name}/"
+    env = host_env(storage_connection_string)
+
+    with run_devhost(APPS / "lifecycle", env=env, workers=2):
+        watched.upload_blob(name, b"version one")
+        first = wait_for(lambda: read_results(results, prefix), what="blob trigger")
+        wait_for(lambda: read_results(results, "timer/"), what="timer tick")
+        time.sleep(2)  # several scans by both workers: still one run
+        assert len(read_results(results, prefix)) == 1
+    (record,) = first.values()
+    assert record["type"] == "BlobClient"
+    assert record["content"] == "version one"
+    ticks_before = set(read_results(results, "timer/"))
+    assert not any(r["past_due"] for r in read_results(results, "timer/").values())
+
+    time.sleep(3)  # downtime longer than the 2 s schedule
+    with run_devhost(APPS / "lifecycle", env=env, workers=2):
+        late = wait_for(
+            lambda: [
+                r for k, r in read_results(results, "timer/").items() if k not in ticks_before
+            ],
+            what="timer after restart",
+        )
+        assert late[0]["past_due"] is True
+        time.sleep(2)
+        assert len(read_results(results, prefix)) == 1  # no second run after the restart
+        watched.upload_blob(name, b"version two", overwrite=True)
+        runs = wait_for(
+            lambda: (r := read_results(results, prefix)) and len(r) >= 2 and r,
+            what="blob trigger after overwrite",
+        )
+        assert sorted(r["content"] for r in runs.values()) == ["version one", "version two"]
