@@ -122,7 +122,7 @@ export function createHistory(api, toolName, { onError } = {}) {
   }
 
   const element = h('section', { class: 'card shadow-sm', 'aria-labelledby': 'history-title' },
-    h('div', { class: 'card-header d-flex flex-wrap gap-2 align-items-center' },
+    h('div', { class: 'card-header bg-body d-flex flex-wrap gap-2 align-items-center' },
       h('h2', { id: 'history-title', class: 'h6 mb-0 me-auto' }, icon('clock-history', 'me-1'), 'History'),
       refreshButton, bulk),
     state,

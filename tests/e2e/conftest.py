@@ -95,7 +95,7 @@ def sign_in(page: Any, key: str) -> None:
     page.goto("/")
     page.get_by_label("API key").fill(key)
     page.get_by_role("button", name="Continue").click()
-    page.get_by_role("heading", name="Tools", level=1).wait_for()
+    page.get_by_role("heading", name="Tools", level=1, exact=True).wait_for()
 
 
 @pytest.fixture
