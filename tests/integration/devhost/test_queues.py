@@ -42,7 +42,10 @@ def test_two_workers_process_each_base64_message_exactly_once(
         lambda: (r := _records_for(results, "record/", ids)) and len(r) >= len(ids) and r,
         timeout=60, what="40 messages processed",
     )  # fmt: skip
-    wait_for(lambda: not queue.peek_messages(), timeout=10, what="queue drained")
+    wait_for(
+        lambda: queue.get_queue_properties().approximate_message_count == 0,
+        timeout=10, what="queue drained",
+    )  # fmt: skip
     seen = _records_for(results, "record/", ids)
     assert sorted(r["id"] for r in seen) == sorted(ids)  # no duplicates, none missing
     assert {r["body"] for r in seen} == texts  # decoded from base64, UTF-8 intact
@@ -57,7 +60,11 @@ def test_long_run_keeps_the_message_invisible(
     prefix = f"slow/{message.id}"
     wait_for(lambda: read_results(results, prefix), what="slow message started")
     queue = _queue(storage_connection_string, "dh-slow")
-    wait_for(lambda: not queue.peek_messages(), timeout=20, what="slow message deleted")
+    # peek only sees visible messages: wait until the message is really deleted.
+    wait_for(
+        lambda: queue.get_queue_properties().approximate_message_count == 0,
+        timeout=20, what="slow message deleted",
+    )  # fmt: skip
     runs = read_results(results, prefix)
     assert len(runs) == 1, runs
     assert next(iter(runs.values()))["dequeue_count"] == 1
