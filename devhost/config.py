@@ -85,12 +85,20 @@ def load_host_config(app_dir: Path) -> HostConfig:
 
 
 def load_local_settings(app_dir: Path) -> dict[str, Any]:
-    """local.settings.json as a dict ({} when absent)."""
+    """local.settings.json (else local.settings.example.json) as a dict, {} when absent."""
     path = app_dir / "local.settings.json"
+    example = app_dir / "local.settings.example.json"
+    if not path.exists() and example.exists() and not os.environ.get("AzureWebJobsStorage"):  # noqa: SIM112
+        # A fresh clone has only the template: use its non-empty Values so `make run` is one
+        # step. Never when storage is given (tests, benchmarks): they choose their settings.
+        data = json.loads(example.read_text())
+        values = data.get("Values") or {}
+        data["Values"] = {k: v for k, v in values.items() if v not in ("", None)}
+        return dict(data)
     if not path.exists():
         return {}
-    data: dict[str, Any] = json.loads(path.read_text())
-    return data
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
 
 
 def apply_local_settings(settings: dict[str, Any]) -> None:

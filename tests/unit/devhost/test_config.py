@@ -8,7 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from devhost.config import apply_local_settings, load_host_config, parse_timespan
+from devhost.config import (
+    apply_local_settings,
+    load_host_config,
+    load_local_settings,
+    parse_timespan,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +70,17 @@ def test_local_settings_do_not_override_the_environment(monkeypatch: pytest.Monk
     apply_local_settings({"Values": {"DH_TEST_SET": "from-file", "DH_TEST_NEW": "from-file"}})
     assert os.environ["DH_TEST_SET"] == "from-env"
     assert os.environ.pop("DH_TEST_NEW") == "from-file"
+
+
+def test_example_settings_only_without_given_storage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "local.settings.example.json").write_text(
+        json.dumps({"Values": {"A": "1", "EMPTY": ""}, "Host": {"CORS": "*"}})
+    )
+    monkeypatch.delenv("AzureWebJobsStorage", raising=False)
+    assert load_local_settings(tmp_path) == {"Values": {"A": "1"}, "Host": {"CORS": "*"}}
+    monkeypatch.setenv("AzureWebJobsStorage", "UseDevelopmentStorage=true")
+    assert load_local_settings(tmp_path) == {}
+    (tmp_path / "local.settings.json").write_text(json.dumps({"Values": {"B": ""}}))
+    assert load_local_settings(tmp_path) == {"Values": {"B": ""}}
