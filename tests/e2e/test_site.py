@@ -73,7 +73,8 @@ def test_convert_an_image_end_to_end(signed_in: Any, tmp_path: Path) -> None:
 
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "PNG" and image.size == (120, 80)
-    assert page.locator("#upload-progress, #process-progress").count() == 2
+    assert page.locator("#upload-progress").is_visible()
+    assert page.locator("#upload-progress").get_attribute("aria-valuenow") == "100"
     assert page.locator("#process-progress").get_attribute("aria-valuenow") == "100"
     first = page.locator(".history-item").first
     first.get_by_text("completed").wait_for()

@@ -141,6 +141,8 @@ export function toolView(api, tool) {
   async function start() {
     mount(alerts)
     mount(result)
+    uploadSection.classList.add('d-none')
+    processSection.classList.add('d-none')
     if (takesFiles) {
       const problems = checkFiles(tool, files)
       if (problems.length) {
@@ -168,7 +170,7 @@ export function toolView(api, tool) {
       }
     } finally {
       setBusy(false)
-      uploadSection.classList.add('d-none')
+      cancelButton.classList.add('d-none') // the upload bar stays, at its last value
       current = null
       history.refresh()
     }
@@ -190,6 +192,7 @@ export function toolView(api, tool) {
     processSection.classList.add('d-none')
     uploadBar.set(0)
     cancelButton.disabled = false
+    cancelButton.classList.remove('d-none')
     announce('Uploading…')
     let lastAnnounced = 0
     try {
