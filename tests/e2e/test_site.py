@@ -48,6 +48,7 @@ def test_sign_in_checks_the_key_and_signs_out(page: Any, api_key: str) -> None:
     page.get_by_label("API key").fill("wrong-key")
     page.get_by_role("button", name="Continue").click()
     assert "not accepted" in page.get_by_role("alert").inner_text()
+    assert axe_violations(page) == []
 
     sign_in(page, api_key)
     assert page.evaluate("sessionStorage.getItem('magictoolbox.apiKey')") == api_key
@@ -207,3 +208,25 @@ def test_axe_scan_and_screenshots(signed_in: Any, viewport: str) -> None:
     page.locator(".history-item").or_(page.get_by_text("No executions yet")).first.wait_for()
     assert axe_violations(page) == []
     page.screenshot(path=str(ARTIFACTS / f"tool-{viewport}.png"), full_page=True)
+
+
+def test_no_file_tool_shows_only_the_form(signed_in: Any) -> None:
+    page = signed_in
+    open_tool(page, "unit-converter")
+    assert page.locator("#file-input").count() == 0
+    page.locator("input[name=value]").fill("10")
+    page.locator("input[name=fromUnit]").fill("m")
+    page.locator("input[name=toUnit]").fill("lightyear")
+    page.get_by_role("button", name="Run").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "lightyear" in alert.inner_text()  # the API's 400 message, shown as is
+
+    page.locator("input[name=toUnit]").fill("ft")
+    page.get_by_role("button", name="Run").click()
+    button = page.locator("#download-result")
+    button.wait_for(timeout=JOB_TIMEOUT)
+    with page.expect_download() as info:
+        button.click()
+    report = Path(info.value.path()).read_text()
+    assert "32.8" in report  # 10 m = 32.808 ft
