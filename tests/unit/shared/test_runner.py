@@ -56,3 +56,17 @@ def test_an_unexpected_exception_is_transient(sample: Path, tmp_path: Path) -> N
 def test_bad_parameters_are_permanent(sample: Path, tmp_path: Path) -> None:
     with pytest.raises(PermanentError, match="mode"):
         run_tool("base64-codec", [sample], tmp_path, {"mode": "sideways"}, timeout=30)
+
+
+def test_base64_decode_accepts_wrapped_lines_and_refuses_garbage(tmp_path: Path) -> None:
+    payload = b"%PDF-1.4\n" + bytes(range(256)) * 40
+    wrapped = base64.encodebytes(payload)  # 76-character lines
+    source = tmp_path / "doc.b64"
+    source.write_bytes(wrapped)
+    out = tmp_path / "out"
+    out.mkdir()
+    decoded = run_tool("base64-codec", [source], out, {"mode": "decode"}, timeout=30)
+    assert decoded.name == "doc.pdf" and decoded.read_bytes() == payload
+    source.write_bytes(b"this is *not* base64!")
+    with pytest.raises(PermanentError, match="not base64"):
+        run_tool("base64-codec", [source], out, {"mode": "decode"}, timeout=30)
