@@ -161,3 +161,25 @@ def test_sync_run_limits(services: Services, key: str) -> None:
     assert status == 413
     status, body = _run(services, key, "test-concat", file=("a.txt", b"x"), params=None)
     assert status == 400 and body["code"] == "not_sync"
+
+
+def test_concurrent_duplicate_arrivals_run_the_job_once(
+    services: Services, key: str, tenant: str
+) -> None:
+    """At-least-once by design: racing duplicate events may each send a message (sent
+    before the `queued` write, so a crash never strands a job); the processor runs one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = _multi(services, key)
+    for upload, data in zip(body["uploads"], (b"AAA", b"BBB"), strict=True):
+        BlobClient.from_blob_url(upload["url"]).upload_blob(data)
+    urls = [u["url"] for u in body["uploads"]] * 3  # each event delivered three times, at once
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(lambda url: _ingest_url(services, url), urls))
+    assert status_of(services, key, body["executionId"])["status"] == "queued"
+    messages = messages_for(services, body["executionId"])
+    assert 1 <= len(messages) <= 6
+    for message_id, text in messages:
+        process_message(services, text, message_id=message_id)
+    final = services.jobs.get(tenant, body["executionId"])
+    assert final is not None and final.status == "completed" and final.attempts == 1
