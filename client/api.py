@@ -24,6 +24,10 @@ ByteProgress = Callable[[int, int], None]
 StatusCallback = Callable[[dict[str, Any]], None]
 
 
+def _transient(error: ApiError) -> bool:
+    return error.status_code in (0, 429) or error.status_code >= 500
+
+
 class MagicToolboxClient:
     """One API key against one deployment. Use as a context manager or call `close()`."""
 
@@ -196,8 +200,18 @@ class MagicToolboxClient:
     ) -> dict[str, Any]:
         """Poll until the job is final; return its status, raise JobFailedError unless completed."""
         deadline = time.monotonic() + timeout
+        failures = 0
         while True:
-            status = self.status(execution_id)
+            try:
+                status = self.status(execution_id)
+                failures = 0
+            except ApiError as exc:
+                # A dropped connection, a 429 or a 5xx is worth another poll; 4xx is not.
+                failures += 1
+                if not _transient(exc) or failures >= 3:
+                    raise
+                time.sleep(self.poll_interval)
+                continue
             if on_update:
                 on_update(status)
             if status["status"] in FINAL_STATUSES:

@@ -2,6 +2,10 @@
 import { FINAL_STATUSES } from './format.js'
 
 const INTERVAL_MS = 2500
+const MAX_TRANSIENT_FAILURES = 3
+
+/** Network errors, rate limits and server errors are worth another try; 4xx are not. */
+const transient = (error) => error?.status === 0 || error?.status === 429 || error?.status >= 500
 
 /**
  * Call `fetchStatus()` repeatedly and hand each answer to `onUpdate`. Resolves with the final
@@ -12,6 +16,7 @@ export function pollStatus(fetchStatus, onUpdate) {
   let timer = null
   let stopped = false
   let inFlight = false
+  let failures = 0
   let resolveFn
   let rejectFn
   const promise = new Promise((resolve, reject) => {
@@ -33,6 +38,7 @@ export function pollStatus(fetchStatus, onUpdate) {
     try {
       const status = await fetchStatus()
       inFlight = false
+      failures = 0
       if (stopped) return
       onUpdate(status)
       if (FINAL_STATUSES.has(status.status)) {
@@ -43,6 +49,11 @@ export function pollStatus(fetchStatus, onUpdate) {
     } catch (error) {
       inFlight = false
       if (stopped) return
+      failures += 1
+      if (transient(error) && failures < MAX_TRANSIENT_FAILURES) {
+        schedule()
+        return
+      }
       cleanup()
       rejectFn(error)
       return
