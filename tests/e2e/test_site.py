@@ -230,3 +230,37 @@ def test_no_file_tool_shows_only_the_form(signed_in: Any) -> None:
         button.click()
     report = Path(info.value.path()).read_text()
     assert "32.8" in report  # 10 m = 32.808 ft
+
+
+def test_cancel_an_upload(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    big = tmp_path / "big.jpg"
+    big.write_bytes(b"\xff\xd8\xff\xe0" + bytes(3 * 1024 * 1024))  # only the upload matters
+    # Throttle uploads so there is time to cancel (Chromium's own network emulation).
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    conditions = {"offline": False, "latency": 0, "downloadThroughput": -1}
+    cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": 200_000})
+    page.locator("#file-input").set_input_files(str(big))
+    page.get_by_role("button", name="Start").click()
+    page.get_by_role("button", name="Cancel upload").click()
+    page.get_by_role("alert").filter(has_text="Upload cancelled").wait_for()
+    cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": -1})
+    assert int(page.locator("#upload-progress").get_attribute("aria-valuenow") or 0) < 100
+    assert page.get_by_role("button", name="Start").is_enabled()
+
+
+def test_remember_me_keeps_the_key_in_local_storage(page: Any, api_key: str) -> None:
+    page.goto("/")
+    page.get_by_label("API key").fill(api_key)
+    page.get_by_label("Remember me on this device").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("heading", name="Tools", level=1, exact=True).wait_for()
+    assert page.evaluate("localStorage.getItem('magictoolbox.apiKey')") == api_key
+    assert page.evaluate("sessionStorage.getItem('magictoolbox.apiKey')") is None
+    page.reload()
+    page.get_by_role("heading", name="Tools", level=1, exact=True).wait_for()
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("API key").wait_for()
+    assert page.evaluate("localStorage.getItem('magictoolbox.apiKey')") is None
