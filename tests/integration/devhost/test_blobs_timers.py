@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import json
 import time
 import uuid
+from typing import Any
 
 import pytest
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.storage.queue import QueueClient
 
 from tests.integration.devhost.conftest import APPS, host_env, read_results, wait_for
 
@@ -35,8 +41,10 @@ def test_blob_once_per_version_across_restart_and_timer_past_due(
     (record,) = first.values()
     assert record["type"] == "BlobClient"
     assert record["content"] == "version one"
-    ticks_before = set(read_results(results, "timer/"))
-    assert not any(r["past_due"] for r in read_results(results, "timer/").values())
+    ticks = read_results(results, "timer/")
+    assert not any(r["past_due"] for r in ticks.values())
+    assert len({r["pid"] for r in ticks.values()}) == 1  # one worker holds the timer lock
+    ticks_before = set(ticks)
 
     time.sleep(3)  # downtime longer than the 2 s schedule
     with run_devhost(APPS / "lifecycle", env=env, workers=2):
@@ -55,3 +63,38 @@ def test_blob_once_per_version_across_restart_and_timer_past_due(
             what="blob trigger after overwrite",
         )
         assert sorted(r["content"] for r in runs.values()) == ["version one", "version two"]
+
+
+def test_input_stream_and_blob_poison(
+    storage_connection_string: str, results: ContainerClient
+) -> None:
+    from devhost.testing import run_devhost
+
+    service = BlobServiceClient.from_connection_string(storage_connection_string)
+    for name in ("dh-plain", "dh-bad"):
+        with contextlib.suppress(ResourceExistsError):
+            service.create_container(name)
+    blob_name = f"{uuid.uuid4().hex}.txt"
+    service.get_blob_client("dh-plain", blob_name).upload_blob(b"plain content")
+    service.get_blob_client("dh-bad", blob_name).upload_blob(b"bad content")
+    poison = QueueClient.from_connection_string(
+        storage_connection_string, "webjobs-blobtrigger-poison"
+    )
+
+    def poisoned() -> list[dict[str, Any]]:
+        with contextlib.suppress(ResourceNotFoundError):
+            messages = [json.loads(base64.b64decode(m.content)) for m in poison.peek_messages(32)]
+            return [m for m in messages if m["BlobName"] == blob_name]
+        return []
+
+    with run_devhost(APPS / "lifecycle", env=host_env(storage_connection_string), workers=1):
+        plain = wait_for(
+            lambda: [r for r in read_results(results, "plain/").values()
+                     if r["path"] == f"dh-plain/{blob_name}"],
+            what="InputStream function",
+        )  # fmt: skip
+        (message,) = wait_for(poisoned, what="blob poison message")
+    assert plain[0]["content"] == "plain content"
+    assert message["ContainerName"] == "dh-bad"
+    assert message["FunctionId"] == "always_fails"
+    assert len(read_results(results, f"bad/{blob_name}/")) == 5

@@ -28,3 +28,14 @@ def watched(client: blob.BlobClient) -> None:
 @app.timer_trigger(arg_name="timer", schedule="*/2 * * * * *", run_on_startup=False)
 def ticker(timer: func.TimerRequest) -> None:
     record(f"timer/{uuid.uuid4().hex}", past_due=timer.past_due)
+
+
+@app.blob_trigger(arg_name="stream", path="dh-plain/{name}", connection="AzureWebJobsStorage")
+def plain(stream: func.InputStream) -> None:
+    record(f"plain/{uuid.uuid4().hex}", path=stream.name, content=stream.read().decode())
+
+
+@app.blob_trigger(arg_name="client", path="dh-bad/{name}", connection="AzureWebJobsStorage")
+def always_fails(client: blob.BlobClient) -> None:
+    record(f"bad/{client.blob_name}/{uuid.uuid4().hex}")
+    raise ValueError("this blob function always fails")
