@@ -72,11 +72,15 @@ class TimerListener:
             finally:
                 lease.release()
 
-    def _stored_next(self) -> datetime | None:
+    def _stored(self) -> dict[str, str]:
         try:
-            status = json.loads(self.status.download_blob().readall() or b"{}")
+            status: dict[str, str] = json.loads(self.status.download_blob().readall() or b"{}")
         except (ResourceNotFoundError, ValueError):
-            return None
+            return {}
+        return status
+
+    def _stored_next(self) -> datetime | None:
+        status = self._stored()
         return datetime.fromisoformat(status["Next"]) if status.get("Next") else None
 
     def _save(self, last: datetime, next_: datetime) -> None:
@@ -104,7 +108,13 @@ class TimerListener:
     def _fire(self, *, past_due: bool, scheduled: datetime) -> None:
         try:
             invoke(
-                self.spec, TimerRequest(past_due=past_due), label="timer",
+                self.spec,
+                TimerRequest(
+                    past_due=past_due,
+                    schedule_status=self._stored() or None,
+                    schedule={"AdjustForDST": False},
+                ),
+                label="timer",
                 invocation_id=str(uuid.uuid4()),
             )  # fmt: skip
         except Exception:
