@@ -80,6 +80,9 @@ def test_convert_an_image_end_to_end(signed_in: Any, tmp_path: Path) -> None:
     first = page.locator(".history-item").first
     first.get_by_text("completed").wait_for()
     assert "blue.jpg" in first.inner_text()
+    with page.expect_download() as again:
+        first.get_by_role("button", name="Download").click()
+    assert Path(again.value.path()).read_bytes() == data
 
 
 def test_a_failed_job_shows_its_message_and_retry(signed_in: Any, tmp_path: Path) -> None:
