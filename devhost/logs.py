@@ -16,5 +16,5 @@ def configure_logging(*, prefix: str = "host") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
-    for noisy in ("azure", "urllib3", "uvicorn.access"):  # the pool-full notice is noise here
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    for noisy in ("azure", "urllib3", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -6,6 +6,8 @@ import base64
 import os
 from functools import cache
 
+import requests
+from azure.core.pipeline.transport import RequestsTransport
 from azure.storage.blob import BlobServiceClient
 from azure.storage.queue import QueueServiceClient
 
@@ -21,14 +23,24 @@ def connection_string() -> str:
     return value
 
 
+def _transport() -> RequestsTransport:
+    # Every listener thread shares these clients: the default pool of 10 connections would
+    # be discarded and reopened all the time.
+    session = requests.Session()
+    adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=64)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return RequestsTransport(session=session, session_owner=False)
+
+
 @cache
 def blob_service() -> BlobServiceClient:
-    return BlobServiceClient.from_connection_string(connection_string())
+    return BlobServiceClient.from_connection_string(connection_string(), transport=_transport())
 
 
 @cache
 def queue_service() -> QueueServiceClient:
-    return QueueServiceClient.from_connection_string(connection_string())
+    return QueueServiceClient.from_connection_string(connection_string(), transport=_transport())
 
 
 def encode_message(body: bytes | str, encoding: str) -> str:
