@@ -43,9 +43,11 @@ class FileKind:
 
 @lru_cache(maxsize=256)
 def _magic_extensions(head: bytes) -> frozenset[str]:
+    if not head:
+        return frozenset()
     try:
         return frozenset(match.extension.lower() for match in puremagic.magic_string(head))
-    except puremagic.PureError:
+    except (puremagic.PureError, ValueError):
         return frozenset()
 
 
