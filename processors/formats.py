@@ -112,7 +112,7 @@ def _json(head: bytes) -> bool:
 
 def _plain_text(head: bytes) -> bool:
     text = _text(head)
-    return text is not None and all(ch.isprintable() or ch in "\r\n\t\f" for ch in text)
+    return bool(text) and all(ch.isprintable() or ch in "\r\n\t\f" for ch in text or "")
 
 
 def _csv(head: bytes) -> bool:
