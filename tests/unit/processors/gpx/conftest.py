@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from processors.registry import get_tool
+from tests.unit.processors.conftest import RunTool as RunTool  # re-exported for the tests
 
 SAMPLE_GPX = Path(__file__).parents[5] / "shared" / "samples" / "sample_track.gpx"
 METRES_PER_MILLIDEGREE = 111.2  # 1/1000 degree of latitude on a sphere of 6371 km
@@ -41,25 +37,3 @@ def meridian_gpx(
         encoding="utf-8",
     )
     return path
-
-
-RunTool = Callable[..., tuple[Path, list[tuple[float, str]]]]
-
-
-@pytest.fixture
-def run_tool(tmp_path: Path) -> RunTool:
-    """Run a tool by name as the pipeline does; returns the output and the progress calls."""
-
-    def run(name: str, inputs: list[Path], **params: Any) -> tuple[Path, list[tuple[float, str]]]:
-        tool = get_tool(name)
-        assert tool is not None, name
-        calls: list[tuple[float, str]] = []
-        out_dir = tmp_path / f"out-{name}"
-        out_dir.mkdir(exist_ok=True)
-        output = tool.run(
-            inputs, out_dir, tool.parse_params(params), lambda p, s: calls.append((p, s))
-        )
-        assert output.parent == out_dir and output.is_file()
-        return output, calls
-
-    return run

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pymupdf
 import pytest
 
-from processors.registry import get_tool
+from tests.unit.processors.conftest import RunTool as RunTool  # re-exported for the tests
 
 SAMPLE_PDF = Path(__file__).parents[5] / "shared" / "samples" / "demo_file.pdf"
 
@@ -44,25 +42,3 @@ def increasing(calls: list[tuple[float, str]]) -> bool:
     """True when progress percents never go back and end at 100."""
     percents = [p for p, _ in calls]
     return percents == sorted(percents) and percents[-1] == 100
-
-
-RunTool = Callable[..., tuple[Path, list[tuple[float, str]]]]
-
-
-@pytest.fixture
-def run_tool(tmp_path: Path) -> RunTool:
-    """Run a tool by name as the pipeline does; returns the output and the progress calls."""
-
-    def run(name: str, inputs: list[Path], **params: Any) -> tuple[Path, list[tuple[float, str]]]:
-        tool = get_tool(name)
-        assert tool is not None, name
-        calls: list[tuple[float, str]] = []
-        out_dir = tmp_path / f"out-{name}"
-        out_dir.mkdir(exist_ok=True)
-        output = tool.run(
-            inputs, out_dir, tool.parse_params(params), lambda p, s: calls.append((p, s))
-        )
-        assert output.parent == out_dir and output.is_file()
-        return output, calls
-
-    return run
