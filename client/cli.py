@@ -26,6 +26,14 @@ DEFAULT_URL = "http://localhost:7071/api"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _destination(raw: str) -> Path:
+    """An output path; one ending in a slash is a directory, created when missing."""
+    path = Path(raw)
+    if raw.endswith(("/", "\\")):
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def parse_param(text: str) -> tuple[str, Any]:
     """`k=v`; v is read as JSON when it parses (numbers, true/false), else as a string."""
     name, sep, raw = text.partition("=")
@@ -49,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("files", nargs="*", type=Path, metavar="FILE")
     convert.add_argument("--tool", "-t", required=True)
     convert.add_argument("--param", "-p", action="append", type=parse_param, default=[])
-    convert.add_argument("-o", "--output", type=Path, default=Path(), help="file or directory")
+    convert.add_argument(
+        "-o", "--output", type=_destination, default=Path(), help="file, or directory (ends in /)"
+    )
     convert.add_argument("--no-progress", action="store_true")
     status = commands.add_parser("status", help="show one execution")
     status.add_argument("id")
@@ -59,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, default=20)
     download = commands.add_parser("download", help="save an execution's output")
     download.add_argument("id")
-    download.add_argument("-o", "--output", type=Path, default=Path())
+    download.add_argument("-o", "--output", type=_destination, default=Path())
     delete = commands.add_parser("delete", help="delete executions and their files")
     delete.add_argument("ids", nargs="+", metavar="ID")
     return parser
