@@ -6,8 +6,6 @@ devhost (with other tools) starts on the same Azurite.
 
 from __future__ import annotations
 
-import os
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,20 +13,15 @@ from typing import Any
 
 import pytest
 
+from tests.support import product_devhost_env
+
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="package")
 def client_devhost(storage_connection_string: str) -> Iterator[Any]:
     testing = pytest.importorskip("devhost.testing")
-    env = {
-        **os.environ,
-        "AzureWebJobsStorage": storage_connection_string,
-        "DEV_API_KEY": f"dev-{uuid.uuid4().hex}",
-        "DEVHOST_STARTUP_COMMAND": f"{sys.executable} -m shared.provision",
-        "PYTHONPATH": str(REPO_ROOT),
-        "RATE_LIMIT_PER_MINUTE": "0",
-    }
+    env = product_devhost_env(storage_connection_string)
     with testing.run_devhost(REPO_ROOT, env=env, workers=2) as host:
         yield host
 

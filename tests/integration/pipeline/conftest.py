@@ -3,8 +3,6 @@ Azurite; each test uses its own tenant and key so tests never see each other's j
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,22 +14,11 @@ import pytest
 
 from shared.context import Services
 from shared.settings import Settings
+from tests.support import product_devhost_env
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 POLL_SECONDS = 0.3
 JOB_DEADLINE = 90.0
-
-
-def devhost_env(storage_connection_string: str, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "AzureWebJobsStorage": storage_connection_string,
-        "DEV_API_KEY": f"dev-{uuid.uuid4().hex}",
-        "DEVHOST_STARTUP_COMMAND": f"{sys.executable} -m shared.provision",
-        "PYTHONPATH": str(REPO_ROOT),
-        "RATE_LIMIT_PER_MINUTE": "0",
-        **extra,
-    }
 
 
 TEST_APP = Path(__file__).resolve().parent / "app"
@@ -52,7 +39,7 @@ class Hosts:
         if self._app != app_dir:
             self.close()
             testing = pytest.importorskip("devhost.testing")
-            env = devhost_env(self.connection_string)
+            env = product_devhost_env(self.connection_string)
             self._context = testing.run_devhost(app_dir, env=env, workers=2)
             self._host = self._context.__enter__()
             self._app = app_dir

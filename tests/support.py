@@ -1,0 +1,27 @@
+"""Helpers for tests that run the product app on devhost (pipeline, CLI and browser tests)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def product_devhost_env(storage_connection_string: str, **extra: str) -> dict[str, str]:
+    """The environment for `run_devhost(REPO_ROOT, ...)` on a test Azurite.
+
+    Provisioning runs as the start-up hook, the dev key is random, and rate limiting is off
+    so that fast test loops are not throttled.
+    """
+    return {
+        **os.environ,
+        "AzureWebJobsStorage": storage_connection_string,
+        "DEV_API_KEY": f"dev-{uuid.uuid4().hex}",
+        "DEVHOST_STARTUP_COMMAND": f"{sys.executable} -m shared.provision",
+        "PYTHONPATH": str(REPO_ROOT),
+        "RATE_LIMIT_PER_MINUTE": "0",
+        **extra,
+    }
