@@ -30,3 +30,24 @@ def run_tool(tmp_path: Path) -> RunTool:
         return output, calls
 
     return run
+
+
+@pytest.fixture
+def out_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "out"
+    path.mkdir()
+    return path
+
+
+class Progress:
+    """A progress callback that records every call."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+
+    def __call__(self, percent: float, step: str) -> None:
+        self.calls.append((percent, step))
+
+    @property
+    def percents(self) -> list[float]:
+        return [p for p, _ in self.calls]

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, TiffImagePlugin
 
+from tests.unit.processors.conftest import Progress as Progress  # re-exported for the tests
+
 LATITUDE = 47.6085  # 47° 36' 30.6" N
 LONGITUDE = -122.335  # 122° 20' 6" W
 
@@ -73,27 +75,6 @@ def make_image(tmp_path: Path) -> MakeImage:
         return path
 
     return make
-
-
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "out"
-    path.mkdir()
-    return path
-
-
-class Progress:
-    """A progress callback that records every call."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[float, str]] = []
-
-    def __call__(self, percent: float, step: str) -> None:
-        self.calls.append((percent, step))
-
-    @property
-    def percents(self) -> list[float]:
-        return [p for p, _ in self.calls]
 
 
 @pytest.fixture

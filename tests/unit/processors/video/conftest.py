@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from processors.video.probe import ffmpeg_exe
+from tests.unit.processors.conftest import Progress as Progress  # re-exported for the tests
 
 MakeMedia = Callable[..., Path]
 
@@ -81,22 +82,3 @@ def long_clip(media_dir: Path) -> Path:
         *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(path)),
     )
     return path
-
-
-@pytest.fixture
-def out_dir(tmp_path: Path) -> Path:
-    path = tmp_path / "out"
-    path.mkdir()
-    return path
-
-
-class Progress:
-    def __init__(self) -> None:
-        self.calls: list[tuple[float, str]] = []
-
-    def __call__(self, percent: float, step: str) -> None:
-        self.calls.append((percent, step))
-
-    @property
-    def percents(self) -> list[float]:
-        return [p for p, _ in self.calls]
