@@ -162,8 +162,12 @@ def test_keyboard_only_flow(page: Any, api_key: str, tmp_path: Path) -> None:
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Image Format Converter").wait_for()
+    # The view moves focus to its heading once it has rendered and loaded the history;
+    # wait for that to settle so the focus given to the file input below stays there.
+    page.wait_for_load_state("networkidle")
 
     page.locator("#file-input").focus()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'file-input'")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(str(jpeg(tmp_path / "keys.jpg")))
