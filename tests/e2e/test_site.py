@@ -147,6 +147,11 @@ def test_multi_file_pdf_merge(signed_in: Any, tmp_path: Path) -> None:
 
 
 def test_keyboard_only_flow(page: Any, api_key: str, tmp_path: Path) -> None:
+    # Playwright turns file-chooser interception on with a fire-and-forget message when the
+    # first listener subscribes; subscribing here, long before Space is pressed, keeps that
+    # message from racing the key press (which would open an unintercepted native dialog).
+    choosers: list[Any] = []
+    page.on("filechooser", lambda chooser: choosers.append(chooser))
     page.goto("/")
     page.get_by_label("API key").wait_for()
     # Focus starts on the page heading; the next stop is the key field.
@@ -168,9 +173,14 @@ def test_keyboard_only_flow(page: Any, api_key: str, tmp_path: Path) -> None:
 
     page.locator("#file-input").focus()
     page.wait_for_function("document.activeElement && document.activeElement.id === 'file-input'")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(jpeg(tmp_path / "keys.jpg")))
+    page.keyboard.press("Space")
+    for _ in range(200):  # the sync API delivers events while it waits in a Playwright call
+        if choosers:
+            break
+        page.wait_for_timeout(100)
+    assert choosers, "Space on the focused file input opened no file chooser"
+    choosers[-1].set_files(str(jpeg(tmp_path / "keys.jpg")))
+    page.get_by_label("Chosen files").get_by_text("keys.jpg").wait_for()
     page.locator("select[name=outputFormat]").focus()
     page.keyboard.press("End")  # last option
     chosen = page.locator("select[name=outputFormat]").input_value()
