@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from processors.registry import get_tool
 from shared.context import Services
 from shared.errors import PermanentError, TransientError
-from shared.ingest import delete_uploads, fail
+from shared.ingest import delete_uploads, fail, mark_queued
 from shared.jobs import Job
 from shared.naming import output_blob_name, processed_container, uploads_container
 from shared.runner import run_tool
@@ -65,8 +65,14 @@ def _start(services: Services, job: Job, message_id: str | None) -> Job | None:
     if job.status in TERMINAL:
         log.info("job %s: message for a job already %s; ignored", job.execution_id, job.status)
         return None
-    if job.status == JobStatus.PENDING:  # the message outran the `queued` write: retry later
-        raise TransientError(f"job {job.execution_id} is not queued yet")
+    if job.status == JobStatus.PENDING:
+        if not job.inputs or not all(f.arrived for f in job.inputs):
+            raise TransientError(f"job {job.execution_id} is not queued yet")
+        # Every file is in, so ingest sent this message; its `queued` write is late or lost.
+        queued = mark_queued(services, job)
+        if queued is None or queued.status != JobStatus.QUEUED:
+            raise TransientError(f"job {job.execution_id} is not queued yet")
+        job = queued
     if job.status == JobStatus.PROCESSING and job.message_id not in (None, message_id):
         log.info("job %s: duplicate message while processing; ignored", job.execution_id)
         return None
@@ -110,7 +116,10 @@ def _run(services: Services, job: Job) -> None:
         output_dir.mkdir()
         paths: list[Path] = []
         for index, upload in enumerate(job.inputs):
-            path = inputs_dir / f"{index}_{upload.filename}"
+            # One folder per input keeps the uploaded name intact for tools that show it
+            # (pdf-merge bookmarks, zip member names) even when two inputs share a name.
+            path = inputs_dir / str(index) / upload.filename
+            path.parent.mkdir()
             stored = blobs.get_blob_client(uploads_container(job.category), upload.blob)
             try:
                 with path.open("wb") as sink:

@@ -5,6 +5,7 @@ tool and reports progress and the outcome over a pipe. The parent relays progres
 callback and kills the child when the tool's timeout passes.
 
     InvalidInputError in the tool  -> PermanentError(message)       job failed, no retry
+    ToolTimeoutError in the tool   -> PermanentError(message)       job failed, no retry
     timeout                        -> PermanentError("timed out")   job failed, no retry
     any other exception or a crash -> TransientError                redelivered, then poison
 """
@@ -39,7 +40,7 @@ def _child(
 ) -> None:
     import importlib
 
-    from processors.errors import InvalidInputError
+    from processors.errors import InvalidInputError, ToolTimeoutError
     from processors.registry import get_tool
 
     try:
@@ -57,6 +58,8 @@ def _child(
         connection.send(("done", str(output)))
     except InvalidInputError as exc:
         connection.send(("invalid", exc.message, type(exc).__name__))
+    except ToolTimeoutError as exc:  # e.g. FFmpeg's own watchdog: a retry would time out too
+        connection.send(("timeout", exc.message))
     except BaseException as exc:  # reported to the parent, which decides about retries
         connection.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
@@ -116,6 +119,8 @@ def run_tool(
             elif message[0] == "invalid":
                 code = "limit_exceeded" if message[2] == "LimitExceededError" else "invalid_input"
                 raise PermanentError(message[1], code=code)
+            elif message[0] == "timeout":
+                raise PermanentError(message[1], code="timed_out")
             else:
                 raise TransientError(message[1])
     finally:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from processors.base import Category, ProgressCallback, Tool, ToolParams
-from processors.errors import InvalidInputError
+from processors.errors import InvalidInputError, ToolTimeoutError
 from processors.formats import kind
 from processors.registry import register
 
@@ -104,12 +104,10 @@ class SteppingTool(_Base):
 
 
 @register
-class ConcatTool(_Base):
-    """Multi-file: joins its inputs in upload order."""
+class WatchdogTool(_Base):
+    """Gives up on its own, as the FFmpeg tools do when their encoder runs too long."""
 
-    name = "test-concat"
-    min_files = 2
-    max_files = 3
+    name = "test-watchdog"
 
     def run(
         self,
@@ -118,8 +116,32 @@ class ConcatTool(_Base):
         params: ToolParams,
         progress: ProgressCallback,
     ) -> Path:
+        raise ToolTimeoutError("Processing took longer than 5 seconds")
+
+
+class ConcatParams(ToolParams):
+    with_names: bool = False
+
+
+@register
+class ConcatTool(_Base):
+    """Multi-file: joins its inputs in upload order (each after `name:` with `with_names`)."""
+
+    name = "test-concat"
+    min_files = 2
+    max_files = 3
+    Params = ConcatParams
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ConcatParams,
+        progress: ProgressCallback,
+    ) -> Path:  # type: ignore[override]
         output = output_dir / "joined.txt"
-        output.write_bytes(b"".join(p.read_bytes() for p in inputs))
+        prefix = (lambda p: f"{p.name}:".encode()) if params.with_names else (lambda p: b"")
+        output.write_bytes(b"".join(prefix(p) + p.read_bytes() for p in inputs))
         return output
 
 
@@ -151,5 +173,14 @@ class EchoTool(_Base):
         return output
 
 
-CLASSES = (SleepyTool, CrashingTool, PickyTool, BrokenTool, SteppingTool, ConcatTool, EchoTool)
+CLASSES = (
+    SleepyTool,
+    CrashingTool,
+    PickyTool,
+    BrokenTool,
+    SteppingTool,
+    WatchdogTool,
+    ConcatTool,
+    EchoTool,
+)
 NAMES = tuple(cls.name for cls in CLASSES)

@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any
 
+import httpx
 import pytest
 from azure.storage.blob import BlobClient
 
@@ -21,11 +22,6 @@ from tests.unit.shared.test_flow import call, messages_for, status_of
 pytestmark = pytest.mark.usefixtures("fake_tools")
 
 
-@pytest.fixture
-def key(services: Services, tenant: str) -> str:
-    return services.keys.create(tenant)[0]
-
-
 def _ingest_url(services: Services, url: str) -> BlobClient:
     name = url.split("?")[0].split("/data-uploads/", 1)[1]
     client = services.storage.blob_service.get_blob_client("data-uploads", name)
@@ -33,13 +29,19 @@ def _ingest_url(services: Services, url: str) -> BlobClient:
     return client
 
 
-def _multi(services: Services, key: str) -> dict[str, Any]:
-    files = [{"filename": "a.txt", "size": 3}, {"filename": "b.txt", "size": 3}]
+def _multi(
+    services: Services, key: str, names: tuple[str, str] = ("a.txt", "b.txt"), **params: Any
+) -> dict[str, Any]:
+    files = [{"filename": name, "size": 3} for name in names]
     status, body, _ = call(
-        services, key, api_tools.create_upload, route={"tool": "test-concat"}, body={"files": files}
+        services,
+        key,
+        api_tools.create_upload,
+        route={"tool": "test-concat"},
+        body={"files": files, "parameters": params},
     )
     assert status == 201, body
-    assert [u["filename"] for u in body["uploads"]] == ["a.txt", "b.txt"]
+    assert [u["filename"] for u in body["uploads"]] == list(names)
     return body
 
 
@@ -63,8 +65,6 @@ def test_multi_file_job_waits_for_every_file(services: Services, key: str) -> No
     status, _, headers = call(
         services, key, api_executions.download, method="GET", route={"id": ident}
     )
-    import httpx
-
     assert status == 302 and httpx.get(headers["Location"]).content == b"AAABBB"
 
 
@@ -91,6 +91,20 @@ def test_file_count_is_checked(services: Services, key: str) -> None:
         body={"files": [{"filename": "a.txt", "size": 3}]},
     )
     assert status == 400 and body["code"] == "file_count"
+
+
+def test_tools_see_each_input_under_its_uploaded_name(services: Services, key: str) -> None:
+    body = _multi(services, key, ("same.txt", "same.txt"), with_names=True)
+    for upload, data in zip(body["uploads"], (b"AAA", b"BBB"), strict=True):
+        BlobClient.from_blob_url(upload["url"]).upload_blob(data)
+        _ingest_url(services, upload["url"])
+    [(message_id, text)] = messages_for(services, body["executionId"])
+    process_message(services, text, message_id=message_id)
+    status, _, headers = call(
+        services, key, api_executions.download, method="GET", route={"id": body["executionId"]}
+    )
+    assert status == 302
+    assert httpx.get(headers["Location"]).content == b"same.txt:AAAsame.txt:BBB"
 
 
 def test_no_file_job_is_queued_at_once(services: Services, key: str) -> None:

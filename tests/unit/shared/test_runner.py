@@ -43,6 +43,12 @@ def test_timeout_kills_the_child(sample: Path, tmp_path: Path) -> None:
     assert error.value.code == "timed_out"
 
 
+def test_a_tool_giving_up_on_time_is_permanent(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(PermanentError, match="longer than 5 seconds") as error:
+        run_tool("test-watchdog", [sample], tmp_path, {}, timeout=30)
+    assert error.value.code == "timed_out"
+
+
 def test_a_crash_is_transient(sample: Path, tmp_path: Path) -> None:
     with pytest.raises(TransientError, match="exited with code 3"):
         run_tool("test-crash", [sample], tmp_path, {}, timeout=30)
