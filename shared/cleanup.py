@@ -1,7 +1,11 @@
 """The retention sweep the timer runs every 5 minutes (and tests run with their own clock).
 
 - completed/failed past `expiresAt` → output blob deleted, job `expired` (download: 410)
-- pending past the upload SAS expiry → `failed` ("upload never arrived"), partial blobs gone
+- pending past the upload SAS expiry → `failed` ("upload never arrived"), partial blobs gone;
+  or, when every file did arrive but the job was never queued (a crash mid-ingest), queued now
+- queued for QUEUED_RESEND_AFTER → its message sent once more (a lost message must not leave
+  the job waiting forever; a duplicate is ignored by the processor); queued for
+  QUEUED_GIVE_UP_AFTER → `failed` ("no worker picked it up")
 - processing past the tool's timeout + a margin → `failed` ("timed out")
 - records older than RECORD_RETENTION_DAYS → blobs and record deleted
 
@@ -21,10 +25,11 @@ from azure.core.exceptions import ResourceNotFoundError
 from processors.registry import get_tool
 from shared.api_executions import remove_job
 from shared.context import Services
-from shared.ingest import fail
+from shared.ingest import dispatch, fail
 from shared.jobs import Job
 from shared.naming import processed_container
 from shared.states import JobStatus
+from shared.submit import enqueue
 
 __all__ = ["SweepReport", "sweep"]
 
@@ -32,12 +37,16 @@ log = logging.getLogger(__name__)
 
 UPLOAD_GRACE = timedelta(minutes=1)
 PROCESSING_MARGIN = timedelta(minutes=5)
+QUEUED_RESEND_AFTER = timedelta(minutes=30)
+QUEUED_GIVE_UP_AFTER = timedelta(hours=24)
 
 
 @dataclass
 class SweepReport:
     expired: int = 0
     abandoned: int = 0
+    requeued: int = 0
+    not_picked_up: int = 0
     timed_out: int = 0
     deleted: int = 0
 
@@ -46,7 +55,11 @@ def sweep(services: Services) -> SweepReport:
     now = services.clock()
     report = SweepReport()
     for job in services.jobs.with_status(
-        JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.PENDING, JobStatus.PROCESSING
+        JobStatus.COMPLETED,
+        JobStatus.FAILED,
+        JobStatus.PENDING,
+        JobStatus.QUEUED,
+        JobStatus.PROCESSING,
     ):
         if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
             if job.expires_at and job.expires_at <= now and _expire(services, job):
@@ -54,6 +67,10 @@ def sweep(services: Services) -> SweepReport:
         elif job.status == JobStatus.PENDING:
             if job.upload_expires_at and job.upload_expires_at + UPLOAD_GRACE <= now:
                 missing = [f.filename for f in job.inputs if not f.arrived]
+                if job.inputs and not missing:
+                    dispatch(services, job)
+                    report.requeued += 1
+                    continue
                 fail(
                     services,
                     job,
@@ -61,6 +78,12 @@ def sweep(services: Services) -> SweepReport:
                     "upload_missing",
                 )
                 report.abandoned += 1
+        elif job.status == JobStatus.QUEUED:
+            outcome = _check_queued(services, job)
+            if outcome == "resent":
+                report.requeued += 1
+            elif outcome == "failed":
+                report.not_picked_up += 1
         else:
             tool = get_tool(job.tool)
             limit = timedelta(seconds=tool.timeout_seconds if tool else 3600) + PROCESSING_MARGIN
@@ -71,13 +94,34 @@ def sweep(services: Services) -> SweepReport:
         remove_job(services, job)
         report.deleted += 1
     log.info(
-        "cleanup: %d expired, %d uploads never arrived, %d timed out, %d records deleted",
+        "cleanup: %d expired, %d uploads never arrived, %d requeued, %d never picked up, "
+        "%d timed out, %d records deleted",
         report.expired,
         report.abandoned,
+        report.requeued,
+        report.not_picked_up,
         report.timed_out,
         report.deleted,
     )
     return report
+
+
+def _check_queued(services: Services, job: Job) -> str | None:
+    """ "resent", "failed" or None for a job still waiting its turn in the queue."""
+    now = services.clock()
+    since = job.queued_at or job.created_at
+    if since + QUEUED_GIVE_UP_AFTER <= now:
+        hours = int(QUEUED_GIVE_UP_AFTER.total_seconds() // 3600)
+        fail(services, job, f"no worker picked the job up within {hours} hours", "not_processed")
+        return "failed"
+    if job.resent_at is None and since + QUEUED_RESEND_AFTER <= now:
+        # Send, then record: a duplicate message is harmless (the processor ignores it), a
+        # recorded resend whose message never went out would leave the job waiting.
+        enqueue(services, job)
+        services.jobs.transition(job, JobStatus.QUEUED, resent_at=now)
+        log.info("job %s: still queued after %s; message sent again", job.execution_id, now - since)
+        return "resent"
+    return None
 
 
 def _expire(services: Services, job: Job) -> bool:

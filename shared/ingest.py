@@ -25,7 +25,7 @@ from shared.states import JobStatus
 from shared.submit import enqueue
 from shared.validation import check_arrival
 
-__all__ = ["delete_uploads", "ingest_blob"]
+__all__ = ["delete_uploads", "dispatch", "ingest_blob", "mark_queued"]
 
 log = logging.getLogger(__name__)
 
@@ -101,13 +101,28 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
         return JobStatus.PENDING, {"inputs": inputs, "input_size": sum(f.size for f in inputs)}
 
     updated = services.jobs.update(job.tenant, job.execution_id, record_arrival)
-    if updated is None or not all(f.arrived for f in updated.inputs):
-        return
-    # Send first, then mark queued: a crash in between leaves a duplicate message (the
-    # processor ignores it), never a queued job without one.
-    enqueue(services, updated)
-    services.jobs.update(
+    if updated is not None and all(f.arrived for f in updated.inputs):
+        dispatch(services, updated)
+
+
+def dispatch(services: Services, job: Job) -> Job | None:
+    """Send the job's message, then mark it `queued`.
+
+    In this order a crash in between leaves a `pending` job whose files have all arrived and
+    that has a message, which the processor accepts, never a `queued` job without one. If the
+    message is lost as well, the sweep finds the job and dispatches it again.
+    """
+    enqueue(services, job)
+    return mark_queued(services, job)
+
+
+def mark_queued(services: Services, job: Job) -> Job | None:
+    return services.jobs.update(
         job.tenant,
         job.execution_id,
-        lambda j: (JobStatus.QUEUED, {}) if j.status == JobStatus.PENDING else None,
+        lambda j: (
+            (JobStatus.QUEUED, {"queued_at": services.clock()})
+            if j.status == JobStatus.PENDING
+            else None
+        ),
     )

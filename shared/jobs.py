@@ -61,6 +61,8 @@ class Job(BaseModel):
     output_size: int | None = None
     compression_ratio: float | None = None
     processing_time: float | None = None
+    queued_at: datetime | None = None
+    resent_at: datetime | None = None
     started_at: datetime | None = None
     completed_at: datetime | None = None
     upload_expires_at: datetime | None = None

@@ -95,6 +95,7 @@ def create_queued_job(
         category=str(tool.category),
         parameters=parameters,
         created_at=now,
+        queued_at=now,
         status=JobStatus.QUEUED,
     )
     try:

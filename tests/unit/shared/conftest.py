@@ -74,6 +74,12 @@ def tenant() -> str:
 
 
 @pytest.fixture
+def key(services: Services, tenant: str) -> str:
+    """An API key of `tenant`."""
+    return services.keys.create(tenant)[0]
+
+
+@pytest.fixture
 def make_settings(storage_connection_string: str) -> Callable[..., Settings]:
     def make(**overrides: object) -> Settings:
         return Settings(storage_connection_string=storage_connection_string, **overrides)  # type: ignore[arg-type]

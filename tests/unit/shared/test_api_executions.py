@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from shared import api_executions, api_tools
 from shared.context import Services
 from tests.unit.shared.test_flow import API, call
-
-
-@pytest.fixture
-def key(services: Services, tenant: str) -> str:
-    return services.keys.create(tenant)[0]
 
 
 def _jobs(services: Services, key: str, clock, count: int) -> list[str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from shared import api_executions
 from shared.cleanup import sweep
 from shared.context import Services
@@ -13,11 +11,6 @@ from shared.jobs import InputFile, Job
 from shared.naming import new_execution_id
 from shared.states import JobStatus
 from tests.unit.shared.test_flow import call
-
-
-@pytest.fixture
-def key(services: Services, tenant: str) -> str:
-    return services.keys.create(tenant)[0]
 
 
 def _completed(services: Services, tenant: str, *, category: str = "data") -> Job:

@@ -45,11 +45,6 @@ def call(
     return answer.status, json.loads(answer.body) if answer.body else None, dict(answer.headers)
 
 
-@pytest.fixture
-def key(services: Services, tenant: str) -> str:
-    return services.keys.create(tenant)[0]
-
-
 def start_upload(
     services: Services, key: str, filename: str, data: bytes, **params: Any
 ) -> dict[str, Any]:
