@@ -44,6 +44,12 @@ def download(services: Services, request: ApiRequest, caller: Caller) -> ApiResp
     url = services.sas.download_url(
         processed_container(job.category), job.output_blob, filename=filename
     )
+    if request.params.get("redirect", "").lower() in ("false", "0", "no"):
+        # For browsers: a fetch cannot hand a followed redirect to the download manager, so
+        # the page asks for the URL and navigates to it, streaming to disk, not to memory.
+        minutes = services.settings.download_sas_minutes
+        answer = {"url": url, "filename": filename, "expiresInSeconds": minutes * 60}
+        return json_response(200, answer, headers={"Cache-Control": "no-store"})
     return ApiResponse(302, b"", {"Location": url, "Cache-Control": "no-store"})
 
 

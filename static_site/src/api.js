@@ -85,32 +85,25 @@ export class Api {
     return this.request('POST', '/v1/executions/bulk-delete/', { body: { execution_ids: ids } })
   }
 
-  /**
-   * Fetch a finished job's output as a Blob. The API answers 302 to a short-lived SAS URL;
-   * fetch follows it (the Authorization header is dropped on the cross-origin hop).
-   */
-  async download(id) {
-    const url = new URL(
-      `${this.baseUrl}/v1/executions/${encodeURIComponent(id)}/download/`,
-      window.location.href,
-    )
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${getApiKey()}` } })
-    if (!response.ok) {
-      const data = await response.json().catch(() => null)
-      throw new ApiError(response.status, data)
-    }
-    return response.blob()
+  /** A finished job's output as {url, filename}: a short-lived read-only SAS URL. */
+  downloadLink(id) {
+    return this.request('GET', `/v1/executions/${encodeURIComponent(id)}/download/`, {
+      query: { redirect: 'false' },
+    })
   }
 }
 
-/** Save a Blob under `filename` through a temporary link. */
-export function saveBlob(blob, filename) {
-  const href = URL.createObjectURL(blob)
+/**
+ * Hand a download link to the browser. The SAS URL answers with `Content-Disposition:
+ * attachment`, so following it saves the file straight to disk, however large, and the page
+ * stays where it is (buffering it through fetch would hold the whole file in memory).
+ */
+export function startDownload({ url, filename }) {
   const link = document.createElement('a')
-  link.href = href
-  link.download = filename || 'download'
+  link.href = url
+  link.download = filename || 'download' // a hint only: cross-origin, the header names the file
+  link.rel = 'noopener'
   document.body.append(link)
   link.click()
   link.remove()
-  setTimeout(() => URL.revokeObjectURL(href), 60_000)
 }

@@ -1,5 +1,5 @@
 // The history sidebar: a tool's last executions, with download, delete and bulk delete.
-import { saveBlob } from './api.js'
+import { startDownload } from './api.js'
 import { confirmDialog } from './confirm.js'
 import { h, icon, mount } from './dom.js'
 import { statusStyle, timeAgo } from './format.js'
@@ -88,7 +88,7 @@ export function createHistory(api, toolName, { onError } = {}) {
 
   async function download(execution) {
     try {
-      saveBlob(await api.download(execution.executionId), execution.outputFilename)
+      startDownload(await api.downloadLink(execution.executionId))
     } catch (error) {
       onError?.(`Download failed: ${error.message}`)
     }

@@ -71,6 +71,7 @@ def test_convert_an_image_end_to_end(signed_in: Any, tmp_path: Path) -> None:
     page.locator("#file-input").set_input_files(str(jpeg(tmp_path / "blue.jpg")))
     page.locator("select[name=outputFormat]").select_option("png")
     data = start_and_download(page)
+    assert page.url.endswith("#/tools/image-format-converter")  # the download left the page be
 
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "PNG" and image.size == (120, 80)

@@ -1,5 +1,5 @@
 // A tool's page: files + generated options on the left (8 columns), history on the right (4).
-import { saveBlob } from '../api.js'
+import { startDownload } from '../api.js'
 import { h, icon, mount } from '../dom.js'
 import { formatBytes, formatDuration } from '../format.js'
 import { createHistory, errorText, statusBadge } from '../history.js'
@@ -251,7 +251,7 @@ export function toolView(api, tool) {
   function renderResult(status) {
     const download = h('button', { type: 'button', class: 'btn btn-success', id: 'download-result', onclick: async () => {
       try {
-        saveBlob(await api.download(status.executionId), status.outputFilename)
+        startDownload(await api.downloadLink(status.executionId))
       } catch (error) {
         showAlert(`Download failed: ${error.message}`)
       }

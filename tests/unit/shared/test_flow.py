@@ -33,12 +33,14 @@ def call(
     route: dict[str, str] | None = None,
     body: Any = None,
     path: str = "/x",
+    params: dict[str, str] | None = None,
 ) -> tuple[int, Any, dict[str, str]]:
     request = ApiRequest(
         method=method,
         url=f"{API}{path}",
         headers={"X-API-Key": key},
         route=route or {},
+        params=params or {},
         body=json.dumps(body).encode() if body is not None else b"",
     )
     answer = handle(services, request, handler)
@@ -124,6 +126,19 @@ def test_happy_path_end_to_end(services: Services, key: str, tenant: str) -> Non
     fetched = httpx.get(headers["Location"])
     assert base64.b64decode(fetched.content) == data
     assert 'filename="notes.txt"' in fetched.headers["content-disposition"]
+
+    # Browsers ask for the URL as JSON and navigate to it (no redirect through fetch).
+    status, link, headers = call(
+        services,
+        key,
+        api_executions.download,
+        method="GET",
+        route={"id": ident},
+        params={"redirect": "false"},
+    )
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    assert link["filename"] == "notes.txt" and link["expiresInSeconds"] == 300
+    assert base64.b64decode(httpx.get(link["url"]).content) == data
 
 
 def test_wrong_magic_bytes_fail_with_a_clear_message(services: Services, key: str) -> None:
