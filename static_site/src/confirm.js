@@ -1,5 +1,5 @@
 // A Bootstrap confirmation dialog that resolves to true (confirmed) or false.
-import { Modal } from 'bootstrap'
+import Modal from 'bootstrap/js/dist/modal'
 import { h } from './dom.js'
 
 export function confirmDialog({ title, body, confirmLabel = 'Delete' }) {

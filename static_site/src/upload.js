@@ -1,5 +1,7 @@
 // Direct-to-blob upload with the SAS URL the API hands out: parallel blocks, byte progress, cancel.
-import { BlockBlobClient } from '@azure/storage-blob'
+// The storage SDK is most of the script's weight: it loads on the first upload, so the
+// catalog and the history render without it.
+const storageSdk = () => import('@azure/storage-blob')
 
 const BLOCK_SIZE = 4 * 1024 * 1024
 const CONCURRENCY = 4
@@ -26,6 +28,7 @@ function uploadOptions(headers = {}) {
 export async function uploadFiles(files, targets, { onProgress, signal } = {}) {
   const total = files.reduce((sum, file) => sum + file.size, 0)
   let done = 0
+  const { BlockBlobClient } = await storageSdk()
   for (const [index, file] of files.entries()) {
     const target = targets[index]
     const client = new BlockBlobClient(target.url)
