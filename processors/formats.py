@@ -127,6 +127,15 @@ def _zip_containing(member: bytes) -> Sniffer:
     return lambda head: head.startswith(b"PK\x03\x04") and member in head
 
 
+def _kmz(head: bytes) -> bool:
+    """A KMZ is a ZIP archive whose first entry is its KML document (usually `doc.kml`)."""
+    if not head.startswith(b"PK\x03\x04"):
+        return False
+    name_length = int.from_bytes(head[26:28], "little")  # the local file header's name
+    name = head[30 : 30 + name_length]
+    return len(name) == name_length and name.lower().endswith(b".kml")
+
+
 def _any(head: bytes) -> bool:
     return True
 
@@ -216,6 +225,7 @@ KINDS: dict[str, FileKind] = {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             _zip_containing(b"xl/"),
         ),
+        FileKind("kmz", (".kmz",), "application/vnd.google-earth.kmz", _kmz),
         FileKind(
             "zip",
             (".zip",),

@@ -1,11 +1,15 @@
-"""GPX ⇄ KML: tracks as LineStrings (gx:Track when timed), waypoints as Points.
+"""GPX ⇄ KML/KMZ: tracks as LineStrings (gx:Track when timed), waypoints as Points.
 
 KML is read through `parse_safe_xml` (defusedxml): Placemarks with a LineString or a
 gx:Track become tracks, Points become waypoints, with names, elevations and times kept.
+A KMZ is a ZIP archive around the KML (`doc.kml`, sometimes with images beside it): its
+KML is read with a bounded read, so a zip bomb stops at `MAX_KMZ_KML_BYTES`.
 """
 
 from __future__ import annotations
 
+import zipfile
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,10 +25,13 @@ if TYPE_CHECKING:
 
     AnyPoint = gpxpy.gpx.GPXWaypoint | gpxpy.gpx.GPXRoutePoint | gpxpy.gpx.GPXTrackPoint
 
-__all__ = ["gpx_to_kml", "load_kml_as_gpx"]
+__all__ = ["MAX_KMZ_KML_BYTES", "gpx_to_kml", "load_kml_as_gpx", "read_kmz", "write_kmz"]
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 GX_NS = "http://www.google.com/kml/ext/2.2"
+
+MAX_KMZ_KML_BYTES = 100 * 1024 * 1024
+"""The KML inside a KMZ, unpacked; 500k points of gx:Track take about 40 MB."""
 
 
 def gpx_to_kml(gpx: gpxpy.gpx.GPX, *, name: str) -> bytes:
@@ -60,11 +67,65 @@ def gpx_to_kml(gpx: gpxpy.gpx.GPX, *, name: str) -> bytes:
     return ET.tostring(kml, encoding="utf-8", xml_declaration=True)
 
 
-def load_kml_as_gpx(path: Path) -> gpxpy.gpx.GPX:
-    """The tracks and points of the KML at `path` as a GPX document."""
+def write_kmz(path: Path, kml: bytes) -> None:
+    """A KMZ at `path`: the KML document deflated as `doc.kml`, alone in the archive."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("doc.kml", kml)
+
+
+def read_kmz(path: Path) -> bytes:
+    """The main KML document of the KMZ archive at `path`, at most MAX_KMZ_KML_BYTES."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            member = _main_kml(archive)
+            if member.flag_bits & 0x1:
+                raise InvalidInputError(
+                    "This KMZ file is password-protected; save it again without a password."
+                )
+            if member.file_size > MAX_KMZ_KML_BYTES:
+                raise _kmz_too_large()
+            with archive.open(member) as stream:
+                data = stream.read(MAX_KMZ_KML_BYTES + 1)  # bounded, whatever the header says
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        raise InvalidInputError(
+            "This KMZ file is damaged (it is not a readable ZIP archive)."
+        ) from None
+    except NotImplementedError:
+        raise InvalidInputError(
+            "This KMZ file is compressed with a method that is not supported; "
+            "save it again with ordinary ZIP compression."
+        ) from None
+    if len(data) > MAX_KMZ_KML_BYTES:
+        raise _kmz_too_large()
+    return data
+
+
+def _main_kml(archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """`doc.kml`, else the first .kml at the root of the archive, else the first anywhere."""
+    documents = [
+        member
+        for member in archive.infolist()
+        if not member.is_dir() and member.filename.lower().endswith(".kml")
+    ]
+    if not documents:
+        raise InvalidInputError("This KMZ file holds no KML document (no .kml file inside).")
+    at_root = [m for m in documents if "/" not in m.filename.replace("\\", "/").lstrip("/")]
+    named_doc = [m for m in at_root if m.filename.lstrip("/\\").lower() == "doc.kml"]
+    return (named_doc or at_root or documents)[0]
+
+
+def _kmz_too_large() -> LimitExceededError:
+    limit = MAX_KMZ_KML_BYTES // (1024 * 1024)
+    return LimitExceededError(
+        f"The KML inside this KMZ file unpacks to over {limit} MB (a possible zip bomb)."
+    )
+
+
+def load_kml_as_gpx(source: Path | bytes) -> gpxpy.gpx.GPX:
+    """The tracks and points of a KML document (its path, or its bytes) as a GPX document."""
     import gpxpy.gpx
 
-    root, _ = parse_safe_xml(path, "KML")
+    root, _ = parse_safe_xml(source, "KML")
     if _local(root.tag) != "kml":
         raise InvalidInputError("This file is XML but not KML (its root element is not <kml>).")
     gpx = gpxpy.gpx.GPX()

@@ -25,12 +25,15 @@ MAX_POINTS = 500_000
 """Track, route and waypoints together; a day of 1 Hz recording is 86 400."""
 
 
-def parse_safe_xml(path: Path, what: str) -> tuple[Element, str]:
-    """The root element and the text of the XML file at `path`, vetted by defusedxml."""
+def parse_safe_xml(source: Path | bytes, what: str) -> tuple[Element, str]:
+    """The root element and the text of an XML document, vetted by defusedxml.
+
+    `source` is the file's path, or the document itself (a KML read out of a KMZ archive).
+    """
     import defusedxml
     import defusedxml.ElementTree as SafeET
 
-    data = path.read_bytes()
+    data = source if isinstance(source, bytes) else source.read_bytes()
     try:
         root = SafeET.fromstring(data, forbid_dtd=True)
     except (defusedxml.DTDForbidden, defusedxml.EntitiesForbidden):
