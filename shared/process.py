@@ -137,6 +137,7 @@ def _run(services: Services, job: Job) -> None:
             output_dir,
             job.parameters,
             timeout=tool.timeout_seconds,
+            memory_limit_mb=services.settings.tool_memory_mb,
             on_progress=relay,
         )
         if not output.is_file() or output_dir not in output.resolve().parents:

@@ -1,17 +1,21 @@
-"""Run one tool in a child process: a hard timeout, and a native crash cannot kill us.
+"""Run one tool in a child process: a hard timeout, a memory cap, and a native crash cannot
+kill us.
 
 The child (spawn context: no inherited locks or clients) imports the registry, runs the
 tool and reports progress and the outcome over a pipe. The parent relays progress to a
-callback and kills the child when the tool's timeout passes.
+callback, watches the resident memory of the child and its own children (FFmpeg), and kills
+that whole tree when the timeout passes or the memory goes over the limit.
 
     InvalidInputError in the tool  -> PermanentError(message)       job failed, no retry
     ToolTimeoutError in the tool   -> PermanentError(message)       job failed, no retry
     timeout                        -> PermanentError("timed out")   job failed, no retry
+    over the memory limit          -> PermanentError(memory_limit)  job failed, no retry
     any other exception or a crash -> TransientError                redelivered, then poison
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import time
@@ -19,6 +23,8 @@ from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 from processors.registry import get_tool
 from shared.errors import PermanentError, TransientError
@@ -28,6 +34,8 @@ __all__ = ["run_tool"]
 log = logging.getLogger(__name__)
 
 _KILL_GRACE_SECONDS = 5.0
+_WATCH_INTERVAL_SECONDS = 0.25
+MB = 1024 * 1024
 
 
 def _child(
@@ -73,6 +81,7 @@ def run_tool(
     params: dict[str, Any],
     *,
     timeout: float,
+    memory_limit_mb: int | None = None,
     on_progress: Callable[[float, str], None] = lambda percent, step: None,
 ) -> Path:
     """The output path the tool wrote into `output_dir`; raises as the module doc says."""
@@ -95,13 +104,22 @@ def run_tool(
     )
     process.start()
     sender.close()
+    watched = psutil.Process(process.pid)
     deadline = time.monotonic() + timeout
     try:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
+                _kill_tree(watched)
                 raise PermanentError(f"timed out after {int(timeout)} s", code="timed_out")
-            if not receiver.poll(min(remaining, 1.0)):
+            if memory_limit_mb is not None and _tree_rss(watched) > memory_limit_mb * MB:
+                _kill_tree(watched)
+                raise PermanentError(
+                    f"Processing this file needs more than {memory_limit_mb} MB of memory, "
+                    "the limit of one job. Try a smaller file or lighter settings.",
+                    code="memory_limit",
+                )
+            if not receiver.poll(min(remaining, _WATCH_INTERVAL_SECONDS)):
                 if not process.is_alive() and not receiver.poll(0):
                     raise TransientError(f"the tool process exited with code {process.exitcode}")
                 continue
@@ -128,5 +146,27 @@ def run_tool(
         if process.is_alive():
             process.join(0.5)
         if process.is_alive():
-            process.kill()
+            _kill_tree(watched)
             process.join(_KILL_GRACE_SECONDS)
+
+
+def _tree(process: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [process, *process.children(recursive=True)]
+    except psutil.Error:  # the child has just exited
+        return []
+
+
+def _tree_rss(process: psutil.Process) -> int:
+    total = 0
+    for member in _tree(process):
+        with contextlib.suppress(psutil.Error):
+            total += member.memory_info().rss
+    return total
+
+
+def _kill_tree(process: psutil.Process) -> None:
+    """The child and whatever it started (an FFmpeg would otherwise run on as an orphan)."""
+    for member in reversed(_tree(process)):
+        with contextlib.suppress(psutil.Error):
+            member.kill()

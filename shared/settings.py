@@ -80,6 +80,12 @@ class Settings(BaseSettings):
         ge=0,
         validation_alias=AliasChoices("RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
     )
+    tool_memory_mb: int = Field(
+        default=1536,
+        ge=64,
+        validation_alias=AliasChoices("TOOL_MEMORY_MB", "tool_memory_mb"),
+    )
+    """Resident memory one tool run (with its FFmpeg child) may use before it is stopped."""
     public_blob_endpoint: str | None = Field(
         default=None, validation_alias=AliasChoices("PUBLIC_BLOB_ENDPOINT", "public_blob_endpoint")
     )

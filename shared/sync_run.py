@@ -94,7 +94,12 @@ def run_sync(
         output_dir.mkdir()
         try:
             output = run_tool(
-                tool.name, paths, output_dir, parameters, timeout=min(tool.timeout_seconds, 60)
+                tool.name,
+                paths,
+                output_dir,
+                parameters,
+                timeout=min(tool.timeout_seconds, 60),
+                memory_limit_mb=services.settings.tool_memory_mb,
             )
         except (PermanentError, TransientError) as exc:
             code = getattr(exc, "code", "processing_failed")

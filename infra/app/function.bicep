@@ -50,6 +50,9 @@ var appSettings = {
   RECORD_RETENTION_DAYS: '7'
   MAX_UPLOAD_BYTES: '524288000'
   RATE_LIMIT_PER_MINUTE: '120'
+  // Three quarters of the instance: a runaway job fails alone instead of taking the
+  // instance down; OCR of a 50 MP scan peaks near 1 GB.
+  TOOL_MEMORY_MB: string(instanceMemoryMB * 3 / 4)
   PUBLIC_BLOB_ENDPOINT: storage.properties.primaryEndpoints.blob
   SITE_ORIGINS: siteOrigin
 }

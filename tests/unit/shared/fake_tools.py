@@ -119,6 +119,31 @@ class WatchdogTool(_Base):
         raise ToolTimeoutError("Processing took longer than 5 seconds")
 
 
+@register
+class HungryTool(_Base):
+    """Allocates memory until stopped; starts an FFmpeg-like child that sleeps meanwhile."""
+
+    name = "test-hungry"
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        import subprocess
+        import sys
+
+        helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        (output_dir / "helper.pid").write_text(str(helper.pid))
+        hoard = []
+        for _ in range(80):  # 4 GB at most: the runner stops it long before
+            hoard.append(b"x" * (50 * 1024 * 1024))  # written, so resident
+            time.sleep(0.02)
+        raise AssertionError("unreachable")
+
+
 class ConcatParams(ToolParams):
     with_names: bool = False
 
@@ -180,6 +205,7 @@ CLASSES = (
     BrokenTool,
     SteppingTool,
     WatchdogTool,
+    HungryTool,
     ConcatTool,
     EchoTool,
 )

@@ -49,6 +49,18 @@ def test_a_tool_giving_up_on_time_is_permanent(sample: Path, tmp_path: Path) -> 
     assert error.value.code == "timed_out"
 
 
+def test_a_tool_over_the_memory_limit_is_stopped_with_its_children(
+    sample: Path, tmp_path: Path
+) -> None:
+    import psutil
+
+    with pytest.raises(PermanentError, match="more than 400 MB of memory") as error:
+        run_tool("test-hungry", [sample], tmp_path, {}, timeout=60, memory_limit_mb=400)
+    assert error.value.code == "memory_limit"
+    helper = int((tmp_path / "helper.pid").read_text())
+    assert not psutil.pid_exists(helper) or psutil.Process(helper).status() == "zombie"
+
+
 def test_a_crash_is_transient(sample: Path, tmp_path: Path) -> None:
     with pytest.raises(TransientError, match="exited with code 3"):
         run_tool("test-crash", [sample], tmp_path, {}, timeout=30)
