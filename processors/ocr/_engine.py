@@ -14,9 +14,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["TextLine", "recognise"]
+__all__ = ["MAX_SIDE", "TextLine", "recognise"]
 
 logger = logging.getLogger(__name__)
+
+MAX_SIDE = 3000
+"""The longest side the engine analyses. RapidOCR shrinks larger images to its own
+`max_side_len` (2000 by default) and then recognises crops of the shrunk image, which runs
+words together and misses lines of ordinary print on a 24 MP scan; callers shrink to this
+size themselves (and map boxes back), and the engine keeps what it is given."""
 
 _engine: Any = None
 _lock = threading.Lock()
@@ -37,16 +43,20 @@ def _get_engine() -> Any:
             from rapidocr_onnxruntime import RapidOCR
 
             logger.info("loading the OCR models")
-            _engine = RapidOCR()
+            _engine = RapidOCR(max_side_len=MAX_SIDE)
         return _engine
 
 
-def recognise(image_bgr: np.ndarray, *, scale: float = 1.0) -> list[TextLine]:
+def recognise(
+    image_bgr: np.ndarray, *, scale: float = 1.0, upside_down: bool = False
+) -> list[TextLine]:
     """The text lines in `image_bgr` (height, width, 3 channels in BGR order), top to bottom.
 
     `scale` maps box coordinates back to the caller's image when it was shrunk first.
+    `upside_down` runs the line-orientation classifier, which turns lines printed upside
+    down, but also turns some upright lines of plain print and loses them; so it is opt-in.
     """
-    result, _ = _get_engine()(image_bgr)
+    result, _ = _get_engine()(image_bgr, use_cls=upside_down)
     lines = []
     for box, text, confidence in result or []:
         corners = [[round(float(x) / scale, 1), round(float(y) / scale, 1)] for x, y in box]

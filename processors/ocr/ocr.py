@@ -17,15 +17,13 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import SNIFF_BYTES, kind
-from processors.ocr._engine import recognise
+from processors.ocr._engine import MAX_SIDE, recognise
 from processors.registry import register
 
 if TYPE_CHECKING:
     from PIL import Image
 
 MAX_INPUT_PIXELS = 50_000_000
-MAX_SIDE = 4000
-"""Larger images are shrunk for recognition (text stays legible); boxes are mapped back."""
 
 
 class OcrParams(ToolParams):
@@ -36,6 +34,10 @@ class OcrParams(ToolParams):
     dpi: int = Field(default=200, ge=72, le=400, description="For a PDF: rendering resolution.")
     min_confidence: float = Field(
         default=0.5, ge=0, le=1, description="Drop lines recognised with less confidence."
+    )
+    upside_down: bool = Field(
+        default=False,
+        description="Also read lines printed upside down (slower; may misread a few lines).",
     )
 
 
@@ -60,6 +62,7 @@ class Ocr(Tool[OcrParams]):
         progress: ProgressCallback,
     ) -> Path:
         import numpy as np
+        from PIL import Image
 
         progress(0, "Loading image")
         with inputs[0].open("rb") as handle:
@@ -77,12 +80,15 @@ class Ocr(Tool[OcrParams]):
             image, source = _load_image(inputs[0]), {"kind": "image"}
         width, height = image.size
         scale = min(1.0, MAX_SIDE / max(width, height))
-        if scale < 1:
-            image = image.resize((round(width * scale), round(height * scale)))
+        if scale < 1:  # larger images are shrunk for recognition; boxes are mapped back
+            size = (round(width * scale), round(height * scale))
+            image = image.resize(size, Image.Resampling.LANCZOS)
         progress(20, "Recognising text")
         bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
         lines = [
-            line for line in recognise(bgr, scale=scale) if line.confidence >= params.min_confidence
+            line
+            for line in recognise(bgr, scale=scale, upside_down=params.upside_down)
+            if line.confidence >= params.min_confidence
         ]
         progress(90, "Writing result")
         text = "\n".join(line.text for line in lines)
