@@ -1,4 +1,7 @@
-"""image-compressor: smaller WebP, AVIF or JPEG by quality, or by a target size in KB."""
+"""image-compressor: smaller WebP, AVIF or JPEG by quality, or by a target size in KB.
+
+Animated GIF and WebP stay animated as WebP; AVIF and JPEG get their first frame.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,12 @@ _SEARCH_STEPS = 7  # a binary search over 5..95 settles within 7 encodes
 
 class CompressorParams(ToolParams):
     output_format: Literal["webp", "avif", "jpeg"] = Field(
-        "webp", title="Output format", description="WebP and AVIF are smallest for photos."
+        "webp",
+        title="Output format",
+        description=(
+            "WebP and AVIF are smallest for photos. WebP keeps an animated GIF or WebP "
+            "animated; AVIF and JPEG keep only its first frame."
+        ),
     )
     quality: int = Field(
         80,
@@ -54,7 +62,8 @@ class ImageCompressor(Tool[CompressorParams]):
     display_name = "Image Compressor"
     description = (
         "Make images smaller: WebP, AVIF or JPEG at a quality or a target file size, "
-        "optionally shrunk to maximum dimensions."
+        "optionally shrunk to maximum dimensions. Animated GIFs and WebPs stay animated as "
+        "WebP (AVIF and JPEG: the first frame)."
     )
     category = Category.IMAGE
     icon = "file-zip"
@@ -72,7 +81,12 @@ class ImageCompressor(Tool[CompressorParams]):
         progress: ProgressCallback,
     ) -> Path:
         progress(5, "Reading image")
-        image = engine.load(inputs[0], width=params.max_width, height=params.max_height)
+        image = engine.load(
+            inputs[0],
+            width=params.max_width,
+            height=params.max_height,
+            animated=params.output_format in engine.ANIMATED_FORMATS,
+        )
         output = output_path(output_dir, inputs[0], params.output_format)
         if params.target_size_kb is None:
             progress(30, "Compressing")

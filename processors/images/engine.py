@@ -7,6 +7,10 @@ no HEVC decoder; pillow-heif has one) and BMP (libvips reads it only through Ima
 
 Every load checks the pixel count from the header before decoding anything, so a
 decompression bomb costs a few bytes of reading, not gigabytes of memory.
+
+Animated GIF and WebP keep every frame when asked (`load(..., animated=True)`, for GIF and
+WebP output: `ANIMATED_FORMATS`); the pixels of all frames count against the limit, and
+there are at most `MAX_FRAMES` frames. Otherwise only the first frame is read.
 """
 
 from __future__ import annotations
@@ -19,8 +23,11 @@ from typing import Any, Literal
 
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import kind
+from processors.images import animation
 
 __all__ = [
+    "ANIMATED_FORMATS",
+    "MAX_FRAMES",
     "MAX_PIXELS",
     "FitMode",
     "OutputFormat",
@@ -36,37 +43,64 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 MAX_PIXELS = 100_000_000
-"""The largest image we decode: 100 megapixels (a 10 000 x 10 000 image)."""
+"""The largest image we decode: 100 megapixels (a 10 000 x 10 000 image), all frames counted."""
+
+MAX_FRAMES = 1000
+"""The most frames of an animation we decode (each one is a whole picture to encode)."""
 
 OPTIMIZE_JPEG_MAX_PIXELS = 16_000_000
 """Optimised Huffman tables make JPEGs 10-25 % smaller, but libjpeg then buffers every DCT
 coefficient (~6 bytes a pixel: 140 MB more at 24 MP) and the encode takes twice as long.
 Progressive JPEG costs the same, so it is not used at all (bench/bench_images.py)."""
 
-OutputFormat = Literal["jpeg", "png", "webp", "avif"]
+OutputFormat = Literal["jpeg", "png", "webp", "avif", "gif"]
 FitMode = Literal["fit", "fill", "stretch"]
 """fit: inside the box, aspect kept; fill: cover the box and crop the centre; stretch: exact."""
 
-EXTENSIONS: dict[str, str] = {"jpeg": ".jpg", "png": ".png", "webp": ".webp", "avif": ".avif"}
+ANIMATED_FORMATS: frozenset[OutputFormat] = frozenset({"gif", "webp"})
+"""The outputs that keep an animation. libvips writes the frames of an AVIF as a collection
+of still images, not an animation (viewers show the first), so AVIF gets the first frame."""
+
+EXTENSIONS: dict[str, str] = {
+    "jpeg": ".jpg",
+    "png": ".png",
+    "webp": ".webp",
+    "avif": ".avif",
+    "gif": ".gif",
+}
 _UNREADABLE = "The file is not a readable image"
 
 
 @dataclass(frozen=True)
 class Source:
-    """What we know about an input before decoding it."""
+    """What we know about an input before decoding it: width and height of one frame."""
 
     path: Path
     width: int
     height: int
     via_pillow: bool
+    frames: int = 1
 
 
-def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS) -> None:
+def check_pixels(width: int, height: int, max_pixels: int = MAX_PIXELS, *, frames: int = 1) -> None:
+    """Refuse what is over the limits: `frames` frames of width x height pixels each."""
     if width <= 0 or height <= 0:
         raise InvalidInputError(_UNREADABLE)
-    if width * height > max_pixels:
+    if frames > MAX_FRAMES:
         raise LimitExceededError(
-            f"The image is {width} x {height} pixels ({width * height / 1e6:.0f} MP); "
+            f"The animation has {frames} frames; the limit is {MAX_FRAMES}. "
+            "Choose JPEG or PNG to keep only its first frame"
+        )
+    total = width * height * frames
+    if total > max_pixels and frames > 1:
+        raise LimitExceededError(
+            f"The animation has {frames} frames of {width} x {height} pixels "
+            f"({total / 1e6:.0f} MP in all); the limit is {max_pixels / 1e6:.0f} MP. "
+            "Choose JPEG or PNG to keep only its first frame"
+        )
+    if total > max_pixels:
+        raise LimitExceededError(
+            f"The image is {width} x {height} pixels ({total / 1e6:.0f} MP); "
             f"the limit is {max_pixels / 1e6:.0f} MP"
         )
 
@@ -81,9 +115,13 @@ def _needs_pillow(path: Path) -> bool:
     return kind("heic").matches(head) or kind("bmp").matches(head)
 
 
-def inspect(path: Path, *, max_pixels: int = MAX_PIXELS) -> Source:
-    """Read the header only: dimensions, and which decoder will be used. Bombs stop here."""
+def inspect(path: Path, *, max_pixels: int = MAX_PIXELS, animated: bool = False) -> Source:
+    """Read the header only: dimensions, and which decoder will be used. Bombs stop here.
+
+    `animated`: count the frames of an animated GIF or WebP (else only the first is read).
+    """
     via_pillow = _needs_pillow(path)
+    frames = 1
     if via_pillow:
         from PIL import Image, UnidentifiedImageError
 
@@ -107,11 +145,13 @@ def inspect(path: Path, *, max_pixels: int = MAX_PIXELS) -> Source:
         try:
             image = pyvips.Image.new_from_source(_source(path), "", access="sequential")
             width, height = image.width, image.height
+            if animated:
+                frames = animation.frame_count(image)
         except pyvips.Error as exc:
             logger.info("libvips could not read the header: %s", exc.message)
             raise InvalidInputError(_UNREADABLE) from None
-    check_pixels(width, height, max_pixels)
-    return Source(path, width, height, via_pillow)
+    check_pixels(width, height, max_pixels, frames=frames)
+    return Source(path, width, height, via_pillow, frames)
 
 
 def load(
@@ -122,16 +162,25 @@ def load(
     mode: FitMode = "fit",
     enlarge: bool = False,
     max_pixels: int = MAX_PIXELS,
+    animated: bool = False,
 ) -> Any:
     """The image upright (EXIF orientation applied), resized into width x height if given.
+
+    `animated`: keep every frame of an animated GIF or WebP, each one resized, as a strip
+    of frames with their delays and loop count (see processors/images/animation.py); save
+    it as GIF or WebP. Without it, only the first frame is read.
 
     Returns a lazy pyvips.Image: decoding errors may surface when it is saved (see `save`).
     """
     import pyvips
 
-    source = inspect(path, max_pixels=max_pixels)
+    source = inspect(path, max_pixels=max_pixels, animated=animated)
     box_w = width or (source.width * 100 if height else None)
     box_h = height or (source.height * 100 if width else None)
+    if source.frames > 1:
+        box = (box_w, box_h) if box_w and box_h else None
+        fit_mode = mode if width and height else "fit"  # fill and stretch need both sides
+        return _load_animation(source, box, fit_mode, enlarge, max_pixels)
     options: dict[str, Any] = {"size": "both" if enlarge else "down"}
     if mode == "fill" and width and height:
         options["crop"] = "centre"
@@ -157,6 +206,25 @@ def load(
     return image
 
 
+def _load_animation(
+    source: Source, box: tuple[int, int] | None, mode: FitMode, enlarge: bool, max_pixels: int
+) -> Any:
+    import pyvips
+
+    try:
+        image = animation.load_frames(source.path, box, mode=mode, enlarge=enlarge)
+    except pyvips.Error as exc:
+        logger.info("libvips could not decode the animation: %s", exc.message)
+        raise InvalidInputError(_UNREADABLE) from None
+    if image.width * image.height > max_pixels:  # enlarged past the limit
+        raise LimitExceededError(
+            f"Resized, the {source.frames} frames would have "
+            f"{image.width * image.height / 1e6:.0f} MP in all; "
+            f"the limit is {max_pixels / 1e6:.0f} MP"
+        )
+    return image
+
+
 def save(
     image: Any,
     output: Path,
@@ -166,7 +234,11 @@ def save(
     keep_metadata: bool = False,
     lossless: bool = False,
 ) -> Path:
-    """Write `image` as `fmt`. Metadata: only the colour profile unless `keep_metadata`."""
+    """Write `image` as `fmt`. Metadata: only the colour profile unless `keep_metadata`.
+
+    An animation (see `load`) keeps its frames, delays and loop count as GIF or WebP; other
+    formats get its first frame.
+    """
     import pyvips
 
     options = _options(image, fmt, quality, keep_metadata, lossless)
@@ -199,7 +271,7 @@ def source_format(path: Path) -> OutputFormat:
     """The web format closest to the input's own: itself when writable, else PNG."""
     with path.open("rb") as handle:
         head = handle.read(64)
-    candidates: tuple[OutputFormat, ...] = ("jpeg", "webp", "avif", "png")
+    candidates: tuple[OutputFormat, ...] = ("jpeg", "webp", "avif", "png", "gif")
     for name in candidates:
         if kind(name).matches(head):
             return name
@@ -207,6 +279,10 @@ def source_format(path: Path) -> OutputFormat:
 
 
 def _prepare(image: Any, fmt: OutputFormat) -> Any:
+    if fmt not in ANIMATED_FORMATS and "page-height" in image.get_fields():
+        page_height = image.get("page-height")
+        if 0 < page_height < image.height:  # a strip of frames: the first one
+            image = image.crop(0, 0, image.width, page_height)
     image = _to_srgb(image)
     if fmt == "jpeg" and image.hasalpha():
         image = image.flatten(background=[255, 255, 255])
@@ -226,6 +302,7 @@ def _options(
         options.update(Q=quality, lossless=lossless, effort=4)
     elif fmt == "avif":
         options.update(Q=quality, lossless=lossless, effort=2, compression="av1")
+    # gif: libvips quantises to a palette; quality does not apply
     return options
 
 

@@ -16,6 +16,9 @@ from processors.registry import register
 
 logger = logging.getLogger(__name__)
 
+_ANIMATION_FORMATS = ("GIF", "WEBP", "PNG", "AVIF")
+"""Formats whose frames are an animation; the pages of a TIFF or a HEIF are separate images."""
+
 
 class ExifParams(ToolParams):
     """No parameters: the whole EXIF block is read."""
@@ -27,7 +30,8 @@ class ExifExtractor(Tool[ExifParams]):
     display_name = "EXIF Extractor"
     description = (
         "Read a photo's metadata as JSON: camera, lens, exposure, dates, GPS position in "
-        "decimal degrees and orientation. Works on JPEG, TIFF, HEIC, WebP, PNG and AVIF."
+        "decimal degrees and orientation, and the frame count of an animation. Works on "
+        "JPEG, TIFF, HEIC, WebP, PNG and AVIF."
     )
     category = Category.IMAGE
     icon = "info-circle"
@@ -57,12 +61,15 @@ class ExifExtractor(Tool[ExifParams]):
                 # Only the header and metadata are read here, never the pixels.
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 with Image.open(inputs[0]) as image:
+                    frames = int(getattr(image, "n_frames", 1))
                     report = {
                         "file": {
                             "format": image.format,
                             "width": image.width,
                             "height": image.height,
                             "mode": image.mode,
+                            "frames": frames,
+                            "animated": frames > 1 and image.format in _ANIMATION_FORMATS,
                         },
                         **describe_exif(image.getexif()),
                     }

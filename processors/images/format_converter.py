@@ -1,4 +1,7 @@
-"""image-format-converter: any common image (HEIC and AVIF included) to JPEG, PNG or WebP."""
+"""image-format-converter: any common image (HEIC and AVIF included) to JPEG, PNG or WebP.
+
+Animated GIF and WebP stay animated as WebP; JPEG and PNG get their first frame.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,12 @@ from processors.registry import register
 
 class FormatConverterParams(ToolParams):
     output_format: Literal["jpeg", "png", "webp"] = Field(
-        "jpeg", title="Output format", description="The format to convert the image to."
+        "jpeg",
+        title="Output format",
+        description=(
+            "The format to convert the image to. WebP keeps an animated GIF or WebP animated; "
+            "JPEG and PNG keep only its first frame."
+        ),
     )
     quality: int = Field(
         85, ge=1, le=100, title="Quality", description="JPEG/WebP quality, 1 (small) to 100."
@@ -40,7 +48,8 @@ class ImageFormatConverter(Tool[FormatConverterParams]):
     name = "image-format-converter"
     display_name = "Image Format Converter"
     description = (
-        "Convert JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC/HEIF or AVIF images to JPEG, PNG or WebP."
+        "Convert JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC/HEIF or AVIF images to JPEG, PNG or WebP. "
+        "Animated GIFs and WebPs stay animated as WebP (JPEG and PNG: the first frame)."
     )
     category = Category.IMAGE
     icon = "arrow-left-right"
@@ -58,7 +67,12 @@ class ImageFormatConverter(Tool[FormatConverterParams]):
         progress: ProgressCallback,
     ) -> Path:
         progress(5, "Reading image")
-        image = engine.load(inputs[0], width=params.max_width, height=params.max_height)
+        image = engine.load(
+            inputs[0],
+            width=params.max_width,
+            height=params.max_height,
+            animated=params.output_format in engine.ANIMATED_FORMATS,
+        )
         progress(30, f"Converting to {params.output_format.upper()}")
         output = output_path(output_dir, inputs[0], params.output_format)
         engine.save(

@@ -1,4 +1,8 @@
-"""image-resizer: fit inside a box, fill it and crop, stretch, or a square thumbnail."""
+"""image-resizer: fit inside a box, fill it and crop, stretch, or a square thumbnail.
+
+Every frame of an animated GIF or WebP is resized when the output is GIF or WebP (`same`
+gives a GIF a GIF); JPEG and PNG get the first frame.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +37,10 @@ class ResizerParams(ToolParams):
     output_format: Literal["same", "jpeg", "png", "webp"] = Field(
         "same",
         title="Output format",
-        description="same: the input's format (PNG for GIF, TIFF, BMP and HEIC).",
+        description=(
+            "same: the input's format (PNG for TIFF, BMP and HEIC). An animated GIF or WebP "
+            "stays animated as GIF (same) or WebP; JPEG and PNG keep only its first frame."
+        ),
     )
     quality: int = Field(85, ge=1, le=100, title="Quality", description="JPEG/WebP quality.")
     keep_metadata: bool = Field(
@@ -53,11 +60,14 @@ class ResizerParams(ToolParams):
 class ImageResizer(Tool[ResizerParams]):
     name = "image-resizer"
     display_name = "Image Resizer"
-    description = "Resize images: fit, fill and crop, stretch, or square thumbnails."
+    description = (
+        "Resize images: fit, fill and crop, stretch, or square thumbnails. Animated GIFs and "
+        "WebPs stay animated, every frame resized (JPEG and PNG: the first frame)."
+    )
     category = Category.IMAGE
     icon = "aspect-ratio"
     input_kinds = IMAGE_INPUTS
-    output_kinds = (kind("jpeg"), kind("png"), kind("webp"), kind("avif"))
+    output_kinds = (kind("jpeg"), kind("png"), kind("webp"), kind("avif"), kind("gif"))
     max_file_size = MAX_IMAGE_BYTES
     timeout_seconds = 120
     Params = ResizerParams
@@ -80,7 +90,12 @@ class ImageResizer(Tool[ResizerParams]):
             width = height = max(width or 0, height or 0)
         progress(5, "Reading image")
         image = engine.load(
-            inputs[0], width=width, height=height, mode=mode, enlarge=params.enlarge
+            inputs[0],
+            width=width,
+            height=height,
+            mode=mode,
+            enlarge=params.enlarge,
+            animated=fmt in engine.ANIMATED_FORMATS,
         )
         progress(30, "Resizing")
         output = output_path(output_dir, inputs[0], fmt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -75,6 +76,77 @@ def make_image(tmp_path: Path) -> MakeImage:
         return path
 
     return make
+
+
+FRAME_COLOURS = ((220, 20, 20), (20, 180, 20), (20, 20, 220))  # red, green, blue
+FRAME_DELAYS = (100, 200, 300)  # milliseconds
+WHITE = (255, 255, 255)
+
+MakeAnimation = Callable[..., Path]
+
+
+@pytest.fixture
+def make_animation(tmp_path: Path) -> MakeAnimation:
+    """make_animation(name, size=(80, 40), frames=3, exif=None): an animated GIF or WebP.
+
+    Frame i has FRAME_COLOURS[i % 3] on its left half and white on its right half, shows
+    for FRAME_DELAYS[i % 3] ms, and the animation loops forever.
+    """
+
+    def make(
+        name: str, size: tuple[int, int] = (80, 40), frames: int = 3, exif: Image.Exif | None = None
+    ) -> Path:
+        width, height = size
+        images = []
+        for index in range(frames):
+            frame = Image.new("RGB", size, WHITE)
+            frame.paste(FRAME_COLOURS[index % 3], (0, 0, width // 2, height))
+            images.append(frame)
+        path = tmp_path / name
+        delays = [FRAME_DELAYS[index % 3] for index in range(frames)]
+        kwargs = {"exif": exif} if exif is not None else {}
+        images[0].save(
+            path, save_all=True, append_images=images[1:], duration=delays, loop=0, **kwargs
+        )
+        return path
+
+    return make
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of a result as Pillow decodes it: size, delay, left and right half colours."""
+
+    size: tuple[int, int]
+    delay: int | None
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+
+
+def frames_of(path: Path) -> tuple[list[Frame], int | None]:
+    """Every frame of the image at `path`, and its loop count (None: not an animation)."""
+    found = []
+    with Image.open(path) as image:
+        loop = image.info.get("loop")
+        for index in range(getattr(image, "n_frames", 1)):
+            image.seek(index)
+            image.load()
+            rgb = image.convert("RGB")
+            width, height = rgb.size
+            found.append(
+                Frame(
+                    rgb.size,
+                    image.info.get("duration"),
+                    rgb.getpixel((width // 4, height // 2)),
+                    rgb.getpixel((width * 3 // 4, height // 2)),
+                )
+            )
+    return found, loop
+
+
+def close(colour: tuple[int, ...], expected: tuple[int, ...], tolerance: int = 40) -> bool:
+    """Roughly this colour: lossy encoders and palettes move channels a little."""
+    return all(abs(a - b) <= tolerance for a, b in zip(colour[:3], expected, strict=True))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from processors.errors import InvalidInputError, LimitExceededError
-from processors.images import engine
+from processors.images import animation, engine
 
 from .conftest import MakeImage
 
@@ -21,6 +21,24 @@ def test_check_pixels() -> None:
         engine.check_pixels(0, 10)
 
 
+def test_check_pixels_counts_every_frame() -> None:
+    engine.check_pixels(1000, 1000, frames=100)  # 100 frames of 1 MP: exactly 100 MP
+    with pytest.raises(LimitExceededError, match=r"101 frames of 1000 x 1000 pixels \(101 MP"):
+        engine.check_pixels(1000, 1000, frames=101)
+    engine.check_pixels(10, 10, frames=1000)
+    with pytest.raises(LimitExceededError, match="1001 frames; the limit is 1000"):
+        engine.check_pixels(1, 1, frames=1001)
+
+
+def test_a_strip_with_uneven_frames_is_refused() -> None:
+    import pyvips
+
+    strip = pyvips.Image.black(10, 25).copy()
+    strip.set_type(pyvips.GValue.gint_type, "page-height", 10)
+    with pytest.raises(InvalidInputError, match="not all the same size"):
+        animation.per_frame(strip, lambda frame: frame)
+
+
 @pytest.mark.parametrize(
     ("name", "via_pillow"),
     [("a.heic", True), ("a.bmp", True), ("a.avif", False), ("a.jpg", False), ("a.tiff", False)],
@@ -32,7 +50,7 @@ def test_decoder_choice(make_image: MakeImage, name: str, via_pillow: bool) -> N
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("a.jpg", "jpeg"), ("a.png", "png"), ("a.webp", "webp"), ("a.avif", "avif"), ("a.gif", "png")],
+    [("a.jpg", "jpeg"), ("a.png", "png"), ("a.webp", "webp"), ("a.avif", "avif"), ("a.gif", "gif")],
 )
 def test_source_format(make_image: MakeImage, name: str, fmt: str) -> None:
     assert engine.source_format(make_image(name)) == fmt

@@ -4,12 +4,13 @@ import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from processors.errors import InvalidInputError
 from processors.images.exif import gps_decimal
 from processors.registry import get_tool
 
-from .conftest import LATITUDE, LONGITUDE, MakeImage, Progress, camera_exif
+from .conftest import LATITUDE, LONGITUDE, MakeAnimation, MakeImage, Progress, camera_exif
 
 TOOL = get_tool("exif-extractor")
 
@@ -52,7 +53,34 @@ def test_image_without_exif(make_image: MakeImage, out_dir: Path) -> None:
     report = extract(make_image("plain.png"), out_dir)
     assert report["hasExif"] is False
     assert report["gps"] is None
-    assert report["file"] == {"format": "PNG", "width": 80, "height": 40, "mode": "RGB"}
+    assert report["file"] == {
+        "format": "PNG",
+        "width": 80,
+        "height": 40,
+        "mode": "RGB",
+        "frames": 1,
+        "animated": False,
+    }
+
+
+@pytest.mark.parametrize("name", ["anim.gif", "anim.webp"])
+def test_counts_the_frames_of_an_animation(
+    make_animation: MakeAnimation, out_dir: Path, name: str
+) -> None:
+    report = extract(make_animation(name, (80, 40), frames=4), out_dir)
+    assert (report["file"]["frames"], report["file"]["animated"]) == (4, True)
+    assert (report["file"]["width"], report["file"]["height"]) == (80, 40)
+
+
+def test_still_images_and_tiff_pages_are_not_animated(
+    make_image: MakeImage, tmp_path: Path, out_dir: Path
+) -> None:
+    report = extract(make_image("still.gif"), out_dir)
+    assert (report["file"]["frames"], report["file"]["animated"]) == (1, False)
+    pages = tmp_path / "pages.tiff"
+    Image.new("RGB", (20, 10)).save(pages, save_all=True, append_images=[Image.new("RGB", (5, 5))])
+    report = extract(pages, out_dir)
+    assert (report["file"]["frames"], report["file"]["animated"]) == (2, False)
 
 
 def test_gps_south_and_west_are_negative() -> None:
