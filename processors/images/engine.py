@@ -203,6 +203,11 @@ def load(
     except pyvips.Error as exc:
         logger.info("libvips could not decode the image: %s", exc.message)
         raise InvalidInputError(_UNREADABLE) from None
+    if image.width * image.height > max_pixels:  # enlarged past the limit
+        raise LimitExceededError(
+            f"Resized, the image would be {image.width} x {image.height} "
+            f"({image.width * image.height / 1e6:.0f} MP); the limit is {max_pixels / 1e6:.0f} MP"
+        )
     return image
 
 

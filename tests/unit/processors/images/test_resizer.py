@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from processors.errors import InvalidInputError
+from processors.errors import InvalidInputError, LimitExceededError
 from processors.registry import get_tool
 
 from .conftest import MakeImage, Progress
@@ -55,6 +55,13 @@ def test_no_enlarging_unless_asked(make_image: MakeImage, out_dir: Path) -> None
         assert result.size == (50, 25)
     with Image.open(resize(source, out_dir, width=200, enlarge=True)) as result:
         assert result.size == (200, 100)
+
+
+def test_enlarging_past_the_pixel_limit_is_refused(make_image: MakeImage, out_dir: Path) -> None:
+    source = make_image("small.png", (50, 50))
+    with pytest.raises(LimitExceededError, match="20000 x 20000 \\(400 MP\\); the limit is 100 MP"):
+        resize(source, out_dir, width=20000, height=20000, enlarge=True)
+    assert list(out_dir.iterdir()) == []
 
 
 def test_bmp_becomes_png_for_same_format(make_image: MakeImage, out_dir: Path) -> None:
