@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from azure.storage.blob import BlobClient
 
-from client.errors import ApiError, AuthError, JobFailedError
+from client.errors import ApiError, AuthError, ClientError, JobFailedError
 
 __all__ = ["FINAL_STATUSES", "MagicToolboxClient"]
 
@@ -38,13 +38,16 @@ class MagicToolboxClient:
         *,
         timeout: float = 30.0,
         poll_interval: float = 2.0,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
+        """`transport` replaces the network for calls to the API (not to blob storage)."""
         self.base_url = base_url.rstrip("/")
         self.poll_interval = poll_interval
         self._http = httpx.Client(
             base_url=self.base_url,
             headers={"X-API-Key": api_key, "Accept": "application/json"},
             timeout=timeout,
+            transport=transport,
         )
 
     def __enter__(self) -> MagicToolboxClient:
@@ -130,21 +133,32 @@ class MagicToolboxClient:
     def download(
         self, execution_id: str, destination: Path, *, progress: ByteProgress | None = None
     ) -> Path:
-        """Stream the output to `destination` (a file, or a directory: the output's name)."""
+        """Stream the output to `destination` (a file, or a directory: the output's name).
+
+        The bytes go to a `.part` file beside it, renamed into place once complete, so an
+        interrupted download never leaves a truncated file under the real name.
+        """
         url = self.download_url(execution_id)
         if destination.is_dir():
             destination = destination / (self.status(execution_id)["outputFilename"] or "output")
-        with httpx.stream("GET", url, timeout=self._http.timeout) as response:
-            if response.status_code >= 400:
-                raise ApiError(response.status_code, "the storage refused the download")
-            total = int(response.headers.get("Content-Length", 0))
-            done = 0
-            with destination.open("wb") as out:
-                for chunk in response.iter_bytes(1024 * 1024):
-                    out.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(done, total)
+        partial = destination.with_name(destination.name + ".part")
+        try:
+            with httpx.stream("GET", url, timeout=self._http.timeout) as response:
+                if response.status_code >= 400:
+                    raise ApiError(response.status_code, "the storage refused the download")
+                total = int(response.headers.get("Content-Length", 0))
+                done = 0
+                with partial.open("wb") as out:
+                    for chunk in response.iter_bytes(1024 * 1024):
+                        out.write(chunk)
+                        done += len(chunk)
+                        if progress:
+                            progress(done, total)
+            partial.replace(destination)
+        except httpx.HTTPError as exc:
+            raise ClientError(f"the download was interrupted ({exc}); nothing was saved") from exc
+        finally:
+            partial.unlink(missing_ok=True)
         return destination
 
     def _raise_for(self, response: httpx.Response) -> None:
