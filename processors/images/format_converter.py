@@ -1,6 +1,6 @@
-"""image-format-converter: any common image (HEIC and AVIF included) to JPEG, PNG or WebP.
+"""image-format-converter: any common image (HEIC and AVIF included) to JPEG, PNG, WebP or GIF.
 
-Animated GIF and WebP stay animated as WebP; JPEG and PNG get their first frame.
+Animated GIF and WebP stay animated as WebP or GIF; JPEG and PNG get their first frame.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from processors.registry import register
 
 
 class FormatConverterParams(ToolParams):
-    output_format: Literal["jpeg", "png", "webp"] = Field(
+    output_format: Literal["jpeg", "png", "webp", "gif"] = Field(
         "jpeg",
         title="Output format",
         description=(
-            "The format to convert the image to. WebP keeps an animated GIF or WebP animated; "
-            "JPEG and PNG keep only its first frame."
+            "The format to convert the image to. WebP and GIF keep an animated GIF or WebP "
+            "animated; JPEG and PNG keep only its first frame. GIF has 256 colours."
         ),
     )
     quality: int = Field(
@@ -48,13 +48,14 @@ class ImageFormatConverter(Tool[FormatConverterParams]):
     name = "image-format-converter"
     display_name = "Image Format Converter"
     description = (
-        "Convert JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC/HEIF or AVIF images to JPEG, PNG or WebP. "
-        "Animated GIFs and WebPs stay animated as WebP (JPEG and PNG: the first frame)."
+        "Convert JPEG, PNG, WebP, GIF, TIFF, BMP, HEIC/HEIF or AVIF images to JPEG, PNG, WebP "
+        "or GIF. Animated GIFs and WebPs stay animated as WebP or GIF (JPEG and PNG: the first "
+        "frame)."
     )
     category = Category.IMAGE
     icon = "arrow-left-right"
     input_kinds = IMAGE_INPUTS
-    output_kinds = (kind("jpeg"), kind("png"), kind("webp"))
+    output_kinds = (kind("jpeg"), kind("png"), kind("webp"), kind("gif"))
     max_file_size = MAX_IMAGE_BYTES
     timeout_seconds = 120
     Params = FormatConverterParams

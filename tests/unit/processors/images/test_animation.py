@@ -39,6 +39,16 @@ def test_converter_keeps_the_animation_in_webp(
     assert calls == [(5, "Reading image"), (30, "Converting to WEBP"), (100, "Done")]
 
 
+def test_converter_turns_an_animated_webp_into_a_gif(
+    make_animation: MakeAnimation, run_tool: RunTool
+) -> None:
+    output, _ = run_tool(
+        "image-format-converter", [make_animation("anim.webp")], outputFormat="gif"
+    )
+    assert output.suffix == ".gif"
+    assert_animation(output, (80, 40), "GIF")
+
+
 def test_converter_shrinks_every_frame(make_animation: MakeAnimation, run_tool: RunTool) -> None:
     output, _ = run_tool(
         "image-format-converter", [make_animation("anim.gif")], outputFormat="webp", maxWidth=40
