@@ -203,11 +203,8 @@ def load(
     except pyvips.Error as exc:
         logger.info("libvips could not decode the image: %s", exc.message)
         raise InvalidInputError(_UNREADABLE) from None
-    if image.width * image.height > max_pixels:  # enlarged past the limit
-        raise LimitExceededError(
-            f"Resized, the image would be {image.width} x {image.height} "
-            f"({image.width * image.height / 1e6:.0f} MP); the limit is {max_pixels / 1e6:.0f} MP"
-        )
+    size = f"{image.width} x {image.height}"
+    _check_resized(image, max_pixels, f"Resized, the image would be {size} ({{mp}} MP)")
     return image
 
 
@@ -221,13 +218,21 @@ def _load_animation(
     except pyvips.Error as exc:
         logger.info("libvips could not decode the animation: %s", exc.message)
         raise InvalidInputError(_UNREADABLE) from None
-    if image.width * image.height > max_pixels:  # enlarged past the limit
-        raise LimitExceededError(
-            f"Resized, the {source.frames} frames would have "
-            f"{image.width * image.height / 1e6:.0f} MP in all; "
-            f"the limit is {max_pixels / 1e6:.0f} MP"
-        )
+    _check_resized(
+        image, max_pixels, f"Resized, the {source.frames} frames would have {{mp}} MP in all"
+    )
     return image
+
+
+def _check_resized(image: Any, max_pixels: int, message: str) -> None:
+    """Enlarging is checked on the result's size, known before anything is decoded.
+
+    `message` names the result, with `{mp}` where its megapixels go.
+    """
+    pixels = image.width * image.height
+    if pixels > max_pixels:
+        mp = f"{pixels / 1e6:.0f}"
+        raise LimitExceededError(f"{message.format(mp=mp)}; the limit is {max_pixels / 1e6:.0f} MP")
 
 
 def save(
