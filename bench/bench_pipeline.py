@@ -82,23 +82,30 @@ def _run_one(connection_string: str, size: int, workdir: str) -> dict[str, float
     return result
 
 
-def _throughput(connection_string: str, workers: int, image: bytes, jobs: int) -> float:
-    """Seconds from the first request until `jobs` conversions completed, over HTTP."""
+def _throughput(
+    connection_string: str, image: bytes, jobs: int, host_overrides: dict[str, str]
+) -> float:
+    """Seconds from the first request until `jobs` conversions completed, over HTTP.
+
+    One devhost worker (one Function instance); `host_overrides` are app settings such as
+    AzureFunctionsJobHost__extensions__queues__batchSize.
+    """
     import httpx
     from azure.storage.blob import BlobClient
 
     from devhost.testing import run_devhost
 
     repo = Path(__file__).resolve().parent.parent
-    key = f"bench-{workers}-{time.time_ns()}"
+    key = f"bench-{time.time_ns()}"
     env = {
         **os.environ,
         "AzureWebJobsStorage": connection_string,
         "DEV_API_KEY": key,
         "DEVHOST_STARTUP_COMMAND": f"{sys.executable} -m shared.provision",
         "RATE_LIMIT_PER_MINUTE": "0",
+        **host_overrides,
     }
-    with run_devhost(repo, env=env, workers=workers) as host:
+    with run_devhost(repo, env=env, workers=1) as host:
         api = httpx.Client(base_url=f"{host.base_url}/api", headers={"X-API-Key": key}, timeout=60)
         started = time.perf_counter()
         ids = []
@@ -133,22 +140,36 @@ def _throughput_section(connection_string: str) -> str:
         buffer, "JPEG", quality=90
     )
     image = buffer.getvalue()
-    one = _throughput(connection_string, 1, image, jobs)
-    two = _throughput(connection_string, 2, image, jobs)
+    queues = json.loads((Path(__file__).resolve().parent.parent / "host.json").read_text())[
+        "extensions"
+    ]["queues"]
+    prefix = "AzureFunctionsJobHost__extensions__queues__"
+    serial = _throughput(
+        connection_string,
+        image,
+        jobs,
+        {f"{prefix}batchSize": "1", f"{prefix}newBatchThreshold": "0"},
+    )
+    concurrent = _throughput(connection_string, image, jobs, {})
+    in_flight = queues["batchSize"] + queues["newBatchThreshold"]
     return "\n".join(
         [
-            "## Pipeline: throughput with 1 and 2 devhost workers",
+            "## Pipeline: throughput of one instance, one job at a time vs host.json",
             "",
             f"{jobs} image-format-converter jobs (6 MP JPEG → WebP) submitted at once over HTTP",
-            "with SAS uploads; time until all are completed. Workers compete for queue messages",
-            "and blobs like Function instances.",
+            "with SAS uploads, into one devhost worker (one Function instance); time until all",
+            "are completed. The same run with the queue trigger taking one message at a time",
+            "(batchSize 1, newBatchThreshold 0, set as app settings) and with host.json's",
+            f"batchSize {queues['batchSize']} + newBatchThreshold {queues['newBatchThreshold']}"
+            f" (up to {in_flight} jobs in flight, each tool in its own process).",
             "",
-            "| workers | time | jobs per second |",
+            "| queue settings | time | jobs per second |",
             "| --- | --- | --- |",
-            f"| 1 | {one:.1f} s | {jobs / one:.2f} |",
-            f"| 2 | {two:.1f} s | {jobs / two:.2f} |",
+            f"| one at a time | {serial:.1f} s | {jobs / serial:.2f} |",
+            f"| host.json | {concurrent:.1f} s | {jobs / concurrent:.2f} |",
             "",
-            f"2 workers: x{one / two:.2f} the throughput of 1 (on {os.cpu_count()} cores).",
+            f"host.json's concurrency: x{serial / concurrent:.2f} the throughput of one at a time"
+            f" (on {os.cpu_count()} cores, shared with Azurite and the client).",
         ]
     )
 

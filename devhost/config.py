@@ -67,9 +67,33 @@ class HostConfig:
     host_id: str = "devhost"
 
 
+_OVERRIDE_PREFIX = "AzureFunctionsJobHost__"
+
+
+def _apply_overrides(raw: dict[str, Any], environ: dict[str, str]) -> None:
+    """App settings named AzureFunctionsJobHost__path__to__key override host.json, as in Azure.
+
+    Keys match case-insensitively, as the host's configuration does; values stay strings
+    (the readers below convert them).
+    """
+    for name, value in environ.items():
+        if not name.startswith(_OVERRIDE_PREFIX):
+            continue
+        *parents, leaf = name[len(_OVERRIDE_PREFIX) :].split("__")
+        node = raw
+        for part in parents:
+            key = next((k for k in node if k.lower() == part.lower()), part)
+            child = node.get(key)
+            if not isinstance(child, dict):
+                child = node[key] = {}
+            node = child
+        node[next((k for k in node if k.lower() == leaf.lower()), leaf)] = value
+
+
 def load_host_config(app_dir: Path) -> HostConfig:
     path = app_dir / "host.json"
     raw: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    _apply_overrides(raw, dict(os.environ))
     extensions = raw.get("extensions", {})
     prefix = str(extensions.get("http", {}).get("routePrefix", "api")).strip("/")
     host_id = (

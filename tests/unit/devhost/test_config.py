@@ -64,6 +64,19 @@ def test_host_json_queue_options(tmp_path: Path) -> None:
     assert config.queues.message_encoding == "none"
 
 
+def test_app_settings_override_host_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "host.json").write_text(
+        json.dumps({"extensions": {"queues": {"batchSize": 4, "maxDequeueCount": 3}}})
+    )
+    monkeypatch.setenv("AzureFunctionsJobHost__extensions__queues__batchSize", "1")
+    monkeypatch.setenv("AzureFunctionsJobHost__Extensions__Queues__NewBatchThreshold", "0")
+    monkeypatch.setenv("AzureFunctionsJobHost__extensions__http__routePrefix", "v9")
+    config = load_host_config(tmp_path)
+    assert (config.queues.batch_size, config.queues.new_batch_threshold) == (1, 0)
+    assert config.queues.max_dequeue_count == 3  # untouched keys keep host.json's value
+    assert config.route_prefix == "v9"
+
+
 def test_local_settings_do_not_override_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DH_TEST_SET", "from-env")
     monkeypatch.delenv("DH_TEST_NEW", raising=False)
