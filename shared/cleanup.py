@@ -107,7 +107,7 @@ def sweep(services: Services) -> SweepReport:
 
 
 def _check_queued(services: Services, job: Job) -> str | None:
-    """ "resent", "failed" or None for a job still waiting its turn in the queue."""
+    """What the sweep did with a queued job: "resent", "failed", or None (still its turn)."""
     now = services.clock()
     since = job.queued_at or job.created_at
     if since + QUEUED_GIVE_UP_AFTER <= now:
