@@ -209,34 +209,41 @@ def test_declared_size_and_type_are_checked_before_the_sas(services: Services, k
     assert status == 404
 
 
-@pytest.mark.usefixtures("fake_tools")
-def test_transient_failures_retry_then_poison_fails_the_job(
-    services: Services, key: str, tenant: str
-) -> None:
+def queued_job(services: Services, tenant: str, tool: str) -> tuple[str, str]:
+    """A `queued` job of `tool` whose one upload is in place: its id and its queue message."""
     from shared.jobs import InputFile, Job
     from shared.naming import new_execution_id
 
+    blob = f"{tenant}/{tool}.bin"
     job = services.jobs.create(
         Job(
             execution_id=new_execution_id(),
             tenant=tenant,
-            tool="test-broken",
+            tool=tool,
             category="data",
-            inputs=[InputFile(filename="a.bin", size=1, blob=f"{tenant}/gone.bin", arrived=True)],
+            inputs=[InputFile(filename="a.bin", size=1, blob=blob, arrived=True)],
             status=JobStatus.QUEUED,
         )
     )
-    services.storage.blob_service.get_blob_client("data-uploads", f"{tenant}/gone.bin").upload_blob(
+    services.storage.blob_service.get_blob_client("data-uploads", blob).upload_blob(
         b"x", overwrite=True
     )
-    body = json.dumps({"executionId": job.execution_id, "tenant": tenant, "tool": "test-broken"})
+    message = {"executionId": job.execution_id, "tenant": tenant, "tool": tool}
+    return job.execution_id, json.dumps(message)
+
+
+@pytest.mark.usefixtures("fake_tools")
+def test_transient_failures_retry_then_poison_fails_the_job(
+    services: Services, key: str, tenant: str
+) -> None:
+    ident, body = queued_job(services, tenant, "test-broken")
     for _ in range(2):
         with pytest.raises(Exception, match="disk on fire"):
             process_message(services, body, message_id="m1")
-    stored = services.jobs.get(tenant, job.execution_id)
+    stored = services.jobs.get(tenant, ident)
     assert stored is not None and stored.status == JobStatus.PROCESSING and stored.attempts == 2
     poison_message(services, body)
-    final = status_of(services, key, job.execution_id)
+    final = status_of(services, key, ident)
     assert final["status"] == "failed" and final["error"] == "processing failed after 2 attempts"
 
 
@@ -244,26 +251,7 @@ def test_transient_failures_retry_then_poison_fails_the_job(
 def test_invalid_input_fails_at_once_and_progress_is_recorded(
     services: Services, key: str, tenant: str
 ) -> None:
-    from shared.jobs import InputFile, Job
-    from shared.naming import new_execution_id
-
-    job = services.jobs.create(
-        Job(
-            execution_id=new_execution_id(),
-            tenant=tenant,
-            tool="test-picky",
-            category="data",
-            inputs=[InputFile(filename="a.bin", size=1, blob=f"{tenant}/p.bin", arrived=True)],
-            status=JobStatus.QUEUED,
-        )
-    )
-    services.storage.blob_service.get_blob_client("data-uploads", f"{tenant}/p.bin").upload_blob(
-        b"x", overwrite=True
-    )
-    process_message(
-        services,
-        json.dumps({"executionId": job.execution_id, "tenant": tenant, "tool": "test-picky"}),
-        message_id="m",
-    )
-    final = status_of(services, key, job.execution_id)
+    ident, body = queued_job(services, tenant, "test-picky")
+    process_message(services, body, message_id="m")
+    final = status_of(services, key, ident)
     assert final["status"] == "failed" and final["error"] == "this file is not to my taste"
