@@ -48,6 +48,7 @@ lint: $(STAMPS)/python
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 format: $(STAMPS)/python
 	$(PY) -m ruff format .

@@ -3,14 +3,9 @@
 import azure.functions as func
 
 from functions import cleanup, http_api, ingest, process
+from shared import telemetry
 
-try:  # engineer-owned telemetry set-up (Azure Monitor); optional locally
-    from shared import telemetry
-except ImportError:  # pragma: no cover - absent until infra adds it
-    telemetry = None  # type: ignore[assignment]
-
-if telemetry is not None:
-    telemetry.configure()
+telemetry.configure()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for blueprint in (http_api.bp, ingest.bp, process.bp, cleanup.bp):

@@ -26,11 +26,11 @@ SIZES_MB = (5, 25, 45)  # base64-codec accepts up to 50 MB
 def _measure(connection_string: str, size: int, workdir: str) -> dict[str, float]:
     from azure.storage.blob import BlobClient
 
-    from shared import api_tools
+    from shared.api import tools as api_tools
+    from shared.api.http import ApiRequest, handle
     from shared.context import Services
-    from shared.http import ApiRequest, handle
-    from shared.ingest import ingest_blob
-    from shared.process import process_message
+    from shared.pipeline.ingest import ingest_blob
+    from shared.pipeline.process import process_message
     from shared.settings import Settings
 
     services = Services(Settings(storage_connection_string=connection_string))

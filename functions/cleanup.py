@@ -1,9 +1,9 @@
-"""The retention timer: every 5 minutes; the sweep itself is shared.cleanup."""
+"""The retention timer: every 5 minutes; the sweep itself is shared.pipeline.cleanup."""
 
 import azure.functions as func
 
-from shared.cleanup import sweep
 from shared.context import get_services
+from shared.pipeline.cleanup import sweep
 
 bp = func.Blueprint()
 

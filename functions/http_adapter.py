@@ -1,20 +1,16 @@
-"""func.HttpRequest ⇄ shared.http: the only HTTP code that knows Azure Functions."""
+"""func.HttpRequest ⇄ shared.api.http: the only HTTP code that knows Azure Functions."""
 
-import json
-from collections.abc import Callable
 from typing import Any
 
 import azure.functions as func
 
-from shared.context import Services, get_services
-from shared.errors import BadRequestError
-from shared.http import ApiRequest, ApiResponse, Caller, handle, json_response
-from shared.settings import SettingsError
-
-Handler = Callable[[Services, ApiRequest, Caller], ApiResponse]
+from shared.api.http import ApiRequest, ApiResponse, Handler, UploadedFile, request_parameters
+from shared.api.http import respond as respond_api
+from shared.context import get_services
 
 
 def to_api_request(req: func.HttpRequest) -> ApiRequest:
+    multipart = "multipart/form-data" in req.headers.get("content-type", "")
     return ApiRequest(
         method=req.method,
         url=req.url,
@@ -22,6 +18,8 @@ def to_api_request(req: func.HttpRequest) -> ApiRequest:
         params=dict(req.params),
         route=dict(req.route_params),
         body=req.get_body() or b"",
+        form={k: v for k, v in req.form.items() if isinstance(v, str)} if multipart else {},
+        file=_file(req) if multipart else None,
     )
 
 
@@ -37,41 +35,24 @@ def to_http_response(response: ApiResponse) -> func.HttpResponse:
 def serve(
     req: func.HttpRequest, handler: Handler, *, authenticated: bool = True
 ) -> func.HttpResponse:
-    try:
-        services = get_services()
-    except SettingsError as exc:  # the message names the missing key, never a value
-        body = {"error": "The app is not configured", "details": str(exc), "code": "not_configured"}
-        return to_http_response(json_response(503, body))
     return to_http_response(
-        handle(services, to_api_request(req), handler, authenticated=authenticated)
+        respond_api(get_services, to_api_request(req), handler, authenticated=authenticated)
     )
+
+
+def _file(req: func.HttpRequest) -> UploadedFile | None:
+    upload = req.files.get("file")
+    if upload is None:
+        return None
+    return UploadedFile(filename=upload.filename or "upload", data=upload.read())
 
 
 def multipart_file(req: func.HttpRequest) -> tuple[str, bytes] | None:
     """The multipart field `file` as (filename, bytes), or None when absent."""
-    if "multipart/form-data" not in req.headers.get("content-type", ""):
-        return None
-    upload = req.files.get("file")
-    if upload is None:
-        return None
-    return upload.filename or "upload", upload.read()
+    file = to_api_request(req).file
+    return (file.filename, file.data) if file else None
 
 
 def form_parameters(req: func.HttpRequest) -> dict[str, Any] | None:
     """`parameters` from a multipart field (JSON text) or from a JSON body."""
-    if "multipart/form-data" in req.headers.get("content-type", ""):
-        raw = req.form.get("parameters")
-        if not raw:
-            return None
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            raise BadRequestError("parameters must be a JSON object", code="invalid_json") from None
-    else:
-        try:
-            value = json.loads(req.get_body() or b"{}").get("parameters")
-        except (ValueError, AttributeError):
-            raise BadRequestError("The body is not a JSON object", code="invalid_json") from None
-    if value is not None and not isinstance(value, dict):
-        raise BadRequestError("parameters must be a JSON object", code="invalid_json")
-    return value
+    return request_parameters(to_api_request(req))

@@ -5,8 +5,8 @@ import azurefunctions.extensions.bindings.blob as blob
 
 from processors.registry import categories
 from shared.context import get_services
-from shared.ingest import ingest_blob
 from shared.naming import uploads_container
+from shared.pipeline.ingest import ingest_blob
 
 bp = func.Blueprint()
 

@@ -5,7 +5,7 @@ import azure.functions as func
 from processors.registry import categories
 from shared.context import get_services
 from shared.naming import poison_queue, queue_name
-from shared.process import poison_message, process_message
+from shared.pipeline.process import poison_message, process_message
 
 bp = func.Blueprint()
 

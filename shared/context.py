@@ -7,12 +7,11 @@ the app before settings may be complete. Tests build `Services(Settings(...))` d
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from datetime import datetime
 from functools import cached_property
 
 from shared.auth import RateLimiter
-from shared.jobs import JobStore, utcnow
+from shared.clock import Clock, utcnow
+from shared.jobs import JobStore
 from shared.keys import KeyStore
 from shared.sas import SasIssuer
 from shared.settings import Settings, get_settings
@@ -22,7 +21,7 @@ __all__ = ["Services", "get_services", "set_services"]
 
 
 class Services:
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock = utcnow) -> None:
         self.settings = settings
         self.clock = clock
         self.storage = Storage(settings)
@@ -37,7 +36,7 @@ class Services:
 
     @cached_property
     def sas(self) -> SasIssuer:
-        return SasIssuer(self.storage)
+        return SasIssuer(self.storage, clock=self.clock)
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:

@@ -10,9 +10,12 @@
         ├── GoneError            410 gone
         ├── TooLargeError        413 too_large
         ├── UnsupportedTypeError 415 unsupported_type
-        └── RateLimitedError     429 rate_limited (with Retry-After)
+        ├── JobFailedError       400 an inline run failed (the job's error code)
+        ├── RateLimitedError     429 rate_limited (with Retry-After)
+        └── ServiceUnavailableError 503 unavailable / not_configured
 
-`ApiError.status` is the one place that maps an error to an HTTP status code.
+Each class's `status` is the one table from error to HTTP status code;
+`shared.api.http.error_response` is the one function that turns any exception into an answer.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ from typing import Any, ClassVar
 __all__ = [
     "ApiError",
     "BadRequestError",
-    "ConflictError",
     "GoneError",
+    "JobFailedError",
     "NotFoundError",
     "PermanentError",
     "PipelineError",
     "RateLimitedError",
+    "ServiceUnavailableError",
     "TooLargeError",
     "TransientError",
     "UnauthorizedError",
@@ -89,11 +93,6 @@ class NotFoundError(ApiError):
     default_code = "not_found"
 
 
-class ConflictError(ApiError):
-    status = 409
-    default_code = "conflict"
-
-
 class GoneError(ApiError):
     status = 410
     default_code = "gone"
@@ -112,3 +111,15 @@ class UnsupportedTypeError(ApiError):
 class RateLimitedError(ApiError):
     status = 429
     default_code = "rate_limited"
+
+
+class JobFailedError(ApiError):
+    """An inline run's tool failed; `code` is the job's error code."""
+
+    status = 400
+    default_code = "processing_failed"
+
+
+class ServiceUnavailableError(ApiError):
+    status = 503
+    default_code = "unavailable"

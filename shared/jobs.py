@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from azure.core import MatchConditions
@@ -20,20 +20,17 @@ from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import EdmType, EntityProperty, TableClient, UpdateMode
 from pydantic import BaseModel, Field
 
+from shared.clock import utcnow
 from shared.naming import job_row_key
 from shared.states import JobStatus, can_transition
 
-__all__ = ["InputFile", "Job", "JobStore", "utcnow"]
+__all__ = ["InputFile", "Job", "JobStore"]
 
 log = logging.getLogger(__name__)
 
 _LOOKUP_PREFIX = "id_"
 _JSON_FIELDS = ("parameters", "inputs")
 _INT64_FIELDS = ("input_size", "output_size")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class InputFile(BaseModel):

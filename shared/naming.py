@@ -11,6 +11,7 @@ __all__ = [
     "APIKEYS_TABLE",
     "JOBS_TABLE",
     "BlobRef",
+    "is_execution_id",
     "job_row_key",
     "new_execution_id",
     "output_blob_name",

@@ -14,7 +14,7 @@ from typing import Any
 
 from azure.storage.blob import BlobSasPermissions, UserDelegationKey, generate_blob_sas
 
-from shared.jobs import utcnow
+from shared.clock import Clock, utcnow
 from shared.storage import Storage
 
 __all__ = ["SasIssuer"]
@@ -24,8 +24,9 @@ _DELEGATION_KEY_LIFETIME = timedelta(hours=12)
 
 
 class SasIssuer:
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, *, clock: Clock = utcnow) -> None:
         self.storage = storage
+        self.clock = clock
         self._delegation_key: UserDelegationKey | None = None
         self._delegation_expiry: datetime | None = None
         self._lock = threading.Lock()
@@ -34,7 +35,7 @@ class SasIssuer:
         return self._url(container, blob, BlobSasPermissions(create=True, write=True), expires_at)
 
     def download_url(self, container: str, blob: str, *, filename: str) -> str:
-        expires_at = utcnow() + timedelta(minutes=self.storage.settings.download_sas_minutes)
+        expires_at = self.clock() + timedelta(minutes=self.storage.settings.download_sas_minutes)
         disposition = f'attachment; filename="{filename}"'
         return self._url(
             container, blob, BlobSasPermissions(read=True), expires_at, disposition=disposition
@@ -57,7 +58,7 @@ class SasIssuer:
             "blob_name": blob,
             "permission": permission,
             "expiry": expires_at,
-            "start": utcnow() - _SKEW,
+            "start": self.clock() - _SKEW,
             "protocol": "https" if https else None,
             "content_disposition": disposition,
         }
@@ -71,7 +72,7 @@ class SasIssuer:
 
     def _user_delegation_key(self) -> UserDelegationKey:
         with self._lock:
-            now = utcnow()
+            now = self.clock()
             if (
                 self._delegation_key is None
                 or self._delegation_expiry is None

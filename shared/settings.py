@@ -14,7 +14,13 @@ from functools import lru_cache
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["DEFAULT_RETENTION_MINUTES", "Settings", "SettingsError", "get_settings"]
+__all__ = [
+    "DEFAULT_RETENTION_MINUTES",
+    "Settings",
+    "SettingsError",
+    "get_settings",
+    "load_settings",
+]
 
 DEFAULT_RETENTION_MINUTES: dict[str, int] = {"image": 10, "video": 10}
 """Outputs of media tools are large and short-lived; every other category keeps 24 h."""

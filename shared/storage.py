@@ -119,10 +119,3 @@ def get_storage() -> Storage:
         if _storage is None:
             _storage = Storage(get_settings())
         return _storage
-
-
-def set_storage(storage: Storage | None) -> None:
-    """Replace the process-wide storage (tests)."""
-    global _storage
-    with _storage_lock:
-        _storage = storage

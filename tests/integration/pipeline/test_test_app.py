@@ -11,8 +11,9 @@ import pytest
 from azure.data.tables import UpdateMode
 from azure.storage.blob import BlobClient
 
+from shared.clock import utcnow
 from shared.context import Services
-from shared.jobs import Job, utcnow
+from shared.jobs import Job
 from tests.integration.pipeline.conftest import Client
 
 pytestmark = pytest.mark.integration

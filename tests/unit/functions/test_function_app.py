@@ -79,3 +79,19 @@ def test_http_routes_match_the_contract(index: dict[str, Any]) -> None:
         for f in index.values()
         if f["trigger"]["type"] == "httpTrigger"
     )
+
+
+def test_every_registered_route_is_documented(index: dict[str, Any]) -> None:
+    from shared.api.http import ApiRequest
+    from shared.api.openapi import document
+    from shared.api.routes import ROUTES
+
+    registered = {
+        (f["trigger"]["methods"][0].lower(), "/" + f["trigger"]["route"])
+        for f in index.values()
+        if f["trigger"]["type"] == "httpTrigger"
+    }
+    paths = document(ROUTES, api_base=ApiRequest("GET", "http://h/api/x").api_base)["paths"]
+    documented = {(method, path) for path, ops in paths.items() for method in ops}
+    assert registered == documented
+    assert {("get", "/health"), ("get", "/ready"), ("get", "/v1/openapi.json")} <= documented

@@ -4,8 +4,8 @@ import azure.functions as func
 import pytest
 
 from functions.http_adapter import form_parameters, multipart_file, to_api_request, to_http_response
+from shared.api.http import ApiResponse
 from shared.errors import BadRequestError
-from shared.http import ApiResponse
 
 BODY = (
     b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shared import api_executions, api_tools
+from shared.api import executions as api_executions
+from shared.api import tools as api_tools
 from shared.context import Services
 from tests.unit.shared.test_flow import API, call
 
@@ -26,7 +27,7 @@ def _jobs(services: Services, key: str, clock, count: int) -> list[str]:
 def _history(services: Services, key: str, query: dict[str, str]) -> dict:
     import json
 
-    from shared.http import ApiRequest, handle
+    from shared.api.http import ApiRequest, handle
 
     request = ApiRequest(
         method="GET", url=f"{API}/v1/executions/", headers={"X-API-Key": key}, params=query

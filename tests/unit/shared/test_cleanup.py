@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from shared import api_executions
-from shared.cleanup import sweep
+from shared.api import executions as api_executions
 from shared.context import Services
 from shared.jobs import InputFile, Job
 from shared.naming import new_execution_id
+from shared.pipeline.cleanup import sweep
 from shared.states import JobStatus
 from tests.unit.shared.test_flow import call
 

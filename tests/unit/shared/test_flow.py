@@ -14,11 +14,12 @@ import httpx
 import pytest
 from azure.storage.blob import BlobClient
 
-from shared import api_executions, api_tools
+from shared.api import executions as api_executions
+from shared.api import tools as api_tools
+from shared.api.http import ApiRequest, handle
 from shared.context import Services
-from shared.http import ApiRequest, handle
-from shared.ingest import ingest_blob
-from shared.process import poison_message, process_message
+from shared.pipeline.ingest import ingest_blob
+from shared.pipeline.process import poison_message, process_message
 from shared.states import JobStatus
 
 API = "http://testhost/api"

@@ -10,13 +10,14 @@ import httpx
 import pytest
 from azure.storage.blob import BlobClient
 
-from shared import api_executions, api_tools
-from shared.cleanup import sweep
+from shared.api import executions as api_executions
+from shared.api import tools as api_tools
+from shared.api.http import ApiRequest, handle
+from shared.api.run import run_sync
 from shared.context import Services
-from shared.http import ApiRequest, handle
-from shared.ingest import ingest_blob
-from shared.process import process_message
-from shared.sync_run import run_sync
+from shared.pipeline.cleanup import sweep
+from shared.pipeline.ingest import ingest_blob
+from shared.pipeline.process import process_message
 from tests.unit.shared.test_flow import call, messages_for, status_of
 
 pytestmark = pytest.mark.usefixtures("fake_tools")

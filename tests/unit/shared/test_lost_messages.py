@@ -12,10 +12,10 @@ import base64
 import pytest
 from azure.storage.blob import BlobClient
 
-from shared import ingest
-from shared.cleanup import QUEUED_GIVE_UP_AFTER, QUEUED_RESEND_AFTER, sweep
 from shared.context import Services
-from shared.process import process_message
+from shared.pipeline import ingest, lifecycle
+from shared.pipeline.cleanup import QUEUED_GIVE_UP_AFTER, QUEUED_RESEND_AFTER, sweep
+from shared.pipeline.process import process_message
 from shared.states import JobStatus
 from tests.unit.shared.test_flow import (
     blob_client,
@@ -37,13 +37,13 @@ def _uploaded(services: Services, key: str) -> tuple[str, BlobClient]:
 def _ingest_dying_at(
     step: str, services: Services, client: BlobClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Ingest with the worker dying when it reaches `step` (a function ingest calls)."""
+    """Ingest with the worker dying when it reaches `step` (a lifecycle function)."""
 
     def die(*_: object) -> None:
         raise RuntimeError("the worker died here")
 
     with monkeypatch.context() as patch:
-        patch.setattr(ingest, step, die)
+        patch.setattr(lifecycle, step, die)
         with pytest.raises(RuntimeError):
             ingest.ingest_blob(services, client)
 

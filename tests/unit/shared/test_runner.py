@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shared.errors import PermanentError, TransientError
-from shared.runner import run_tool
+from shared.pipeline.runner import run_tool
 
 pytestmark = pytest.mark.usefixtures("fake_tools")
 

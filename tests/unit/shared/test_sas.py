@@ -9,8 +9,8 @@ import pytest
 from azure.core.exceptions import HttpResponseError
 from azure.storage.blob import BlobClient, ContainerClient
 
+from shared.clock import utcnow
 from shared.context import Services
-from shared.jobs import utcnow
 
 
 @pytest.fixture

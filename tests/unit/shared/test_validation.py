@@ -4,7 +4,7 @@ import pytest
 
 from processors.registry import get_tool
 from shared.errors import BadRequestError, PermanentError, TooLargeError, UnsupportedTypeError
-from shared.validation import DeclaredFile, check_arrival, check_declared_files
+from shared.pipeline.validation import DeclaredFile, check_arrival, check_declared_files
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 20
 

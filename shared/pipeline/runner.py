@@ -19,23 +19,23 @@ import contextlib
 import logging
 import multiprocessing
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import psutil
 
+from processors.base import MB, ProgressCallback
 from processors.registry import get_tool
 from shared.errors import PermanentError, TransientError
 
-__all__ = ["run_tool"]
+__all__ = ["ProgressCallback", "run_tool"]
 
 log = logging.getLogger(__name__)
 
 _KILL_GRACE_SECONDS = 5.0
 _WATCH_INTERVAL_SECONDS = 0.25
-MB = 1024 * 1024
 
 
 def _child(
@@ -82,7 +82,7 @@ def run_tool(
     *,
     timeout: float,
     memory_limit_mb: int | None = None,
-    on_progress: Callable[[float, str], None] = lambda percent, step: None,
+    on_progress: ProgressCallback = lambda percent, step: None,
 ) -> Path:
     """The output path the tool wrote into `output_dir`; raises as the module doc says."""
     tool = get_tool(tool_name)

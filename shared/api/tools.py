@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from processors.registry import all_tools
+from shared.api.http import (
+    ApiRequest,
+    ApiResponse,
+    Caller,
+    json_response,
+    parse_body,
+    request_parameters,
+)
+from shared.api.views import JobRequest, UploadRequest
 from shared.context import Services
 from shared.errors import BadRequestError
-from shared.http import ApiRequest, ApiResponse, Caller, json_response, parse_body
 from shared.naming import uploads_container
-from shared.submit import create_file_job, create_queued_job, find_tool, validated_params
-from shared.validation import DeclaredFile, check_declared_files
-from shared.views import JobRequest, UploadRequest
+from shared.pipeline.submit import create_file_job, create_queued_job, find_tool, validated_params
+from shared.pipeline.validation import DeclaredFile, check_declared_files
 
 __all__ = ["catalog", "convert", "create_job", "create_upload"]
 
@@ -37,7 +43,9 @@ def create_upload(services: Services, request: ApiRequest, caller: Caller) -> Ap
         raise BadRequestError(str(exc), code="invalid_body") from None
     check_declared_files(tool, declared, max_upload_bytes=services.settings.max_upload_bytes)
     parameters = validated_params(tool, body.parameters)
-    job = create_file_job(services, tool, caller.tenant, declared, parameters)
+    job = create_file_job(
+        services, tool, tenant=caller.tenant, files=declared, parameters=parameters
+    )
     assert job.upload_expires_at is not None
     container = uploads_container(job.category)
     uploads = [
@@ -62,27 +70,18 @@ def create_upload(services: Services, request: ApiRequest, caller: Caller) -> Ap
     return json_response(201, answer)
 
 
-def convert(
-    services: Services,
-    request: ApiRequest,
-    caller: Caller,
-    *,
-    filename: str,
-    data: bytes,
-    raw_parameters: str | None,
-) -> ApiResponse:
+def convert(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
     """Multipart upload through the API (small files, curl): stored, then the normal path."""
+    if request.file is None:
+        raise BadRequestError("Send the file as multipart/form-data field `file`")
+    filename, data = request.file.filename, request.file.data
     tool = find_tool(request.route["tool"])
     declared = [DeclaredFile(filename=filename or "upload", size=len(data))]
     check_declared_files(tool, declared, max_upload_bytes=services.settings.max_upload_bytes)
-    try:
-        raw = json.loads(raw_parameters) if raw_parameters else None
-    except ValueError:
-        raise BadRequestError("parameters must be a JSON object", code="invalid_json") from None
-    if raw is not None and not isinstance(raw, dict):
-        raise BadRequestError("parameters must be a JSON object", code="invalid_json")
-    parameters = validated_params(tool, raw)
-    job = create_file_job(services, tool, caller.tenant, declared, parameters)
+    parameters = validated_params(tool, request_parameters(request))
+    job = create_file_job(
+        services, tool, tenant=caller.tenant, files=declared, parameters=parameters
+    )
     blob = services.storage.blob_service.get_blob_client(
         uploads_container(job.category), job.inputs[0].blob
     )
@@ -106,7 +105,8 @@ def create_job(services: Services, request: ApiRequest, caller: Caller) -> ApiRe
             code="files_expected",
         )
     body: JobRequest = parse_body(request, JobRequest)
-    job = create_queued_job(services, tool, caller.tenant, validated_params(tool, body.parameters))
+    parameters = validated_params(tool, body.parameters)
+    job = create_queued_job(services, tool, tenant=caller.tenant, parameters=parameters)
     return json_response(
         201,
         {

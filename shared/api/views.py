@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from shared.jobs import Job
+from shared.pipeline.validation import DeclaredFile
 from shared.states import JobStatus
-from shared.validation import DeclaredFile
 
 __all__ = [
     "BulkDeleteRequest",
@@ -52,14 +52,6 @@ class JobRequest(_Camel):
 
 class BulkDeleteRequest(BaseModel):
     execution_ids: list[str] = Field(max_length=100)
-
-
-class UploadTarget(_Camel):
-    url: str
-    method: str = "PUT"
-    headers: dict[str, str]
-    expires_at: datetime
-    filename: str | None = None
 
 
 class ExecutionStatus(_Camel):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
-from azure.core.exceptions import ResourceNotFoundError
-
+from shared.api.http import ApiRequest, ApiResponse, Caller, json_response, parse_body
+from shared.api.views import BulkDeleteRequest, status_view
 from shared.context import Services
 from shared.errors import BadRequestError, GoneError, NotFoundError
-from shared.http import ApiRequest, ApiResponse, Caller, json_response, parse_body
 from shared.jobs import Job
-from shared.naming import is_execution_id, processed_container, safe_filename, uploads_container
+from shared.naming import is_execution_id, processed_container, safe_filename
+from shared.pipeline import lifecycle
 from shared.states import JobStatus
-from shared.views import BulkDeleteRequest, status_view
 
 __all__ = ["bulk_delete", "delete", "download", "history", "status"]
 
@@ -87,20 +85,8 @@ def history(services: Services, request: ApiRequest, caller: Caller) -> ApiRespo
     )
 
 
-def remove_job(services: Services, job: Job) -> None:
-    """Delete the job's blobs (inputs and output) and then its record."""
-    blobs = services.storage.blob_service
-    targets = [(uploads_container(job.category), f.blob) for f in job.inputs]
-    if job.output_blob:
-        targets.append((processed_container(job.category), job.output_blob))
-    for container, name in targets:
-        with contextlib.suppress(ResourceNotFoundError):
-            blobs.get_blob_client(container, name).delete_blob()
-    services.jobs.delete(job)
-
-
 def delete(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
-    remove_job(services, _job(services, caller, request.route["id"]))
+    lifecycle.remove(services, _job(services, caller, request.route["id"]))
     return ApiResponse(204)
 
 
@@ -109,7 +95,7 @@ def bulk_delete(services: Services, request: ApiRequest, caller: Caller) -> ApiR
     deleted, errors = [], []
     for execution_id in dict.fromkeys(body.execution_ids):
         try:
-            remove_job(services, _job(services, caller, execution_id))
+            lifecycle.remove(services, _job(services, caller, execution_id))
             deleted.append(execution_id)
         except NotFoundError:
             errors.append({"executionId": execution_id, "error": "not found"})

@@ -15,23 +15,17 @@ sweeps at once, or a sweep racing a worker, do no harm.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from azure.core.exceptions import ResourceNotFoundError
-
 from processors.registry import get_tool
-from shared.api_executions import remove_job
 from shared.context import Services
-from shared.ingest import dispatch, fail
 from shared.jobs import Job
-from shared.naming import processed_container
+from shared.pipeline.lifecycle import dispatch, expire, fail, remove, resend
 from shared.states import JobStatus
-from shared.submit import enqueue
 
-__all__ = ["SweepReport", "sweep"]
+__all__ = ["QUEUED_GIVE_UP_AFTER", "QUEUED_RESEND_AFTER", "SweepReport", "sweep"]
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +56,7 @@ def sweep(services: Services) -> SweepReport:
         JobStatus.PROCESSING,
     ):
         if job.status in (JobStatus.COMPLETED, JobStatus.FAILED):
-            if job.expires_at and job.expires_at <= now and _expire(services, job):
+            if job.expires_at and job.expires_at <= now and expire(services, job):
                 report.expired += 1
         elif job.status == JobStatus.PENDING:
             if job.upload_expires_at and job.upload_expires_at + UPLOAD_GRACE <= now:
@@ -91,7 +85,7 @@ def sweep(services: Services) -> SweepReport:
                 fail(services, job, f"timed out after {int(limit.total_seconds())} s", "timed_out")
                 report.timed_out += 1
     for job in services.jobs.created_before(now - services.settings.record_retention):
-        remove_job(services, job)
+        remove(services, job)
         report.deleted += 1
     log.info(
         "cleanup: %d expired, %d uploads never arrived, %d requeued, %d never picked up, "
@@ -115,19 +109,7 @@ def _check_queued(services: Services, job: Job) -> str | None:
         fail(services, job, f"no worker picked the job up within {hours} hours", "not_processed")
         return "failed"
     if job.resent_at is None and since + QUEUED_RESEND_AFTER <= now:
-        # Send, then record: a duplicate message is harmless (the processor ignores it), a
-        # recorded resend whose message never went out would leave the job waiting.
-        enqueue(services, job)
-        services.jobs.transition(job, JobStatus.QUEUED, resent_at=now)
+        resend(services, job)
         log.info("job %s: still queued after %s; message sent again", job.execution_id, now - since)
         return "resent"
     return None
-
-
-def _expire(services: Services, job: Job) -> bool:
-    if job.output_blob:
-        with contextlib.suppress(ResourceNotFoundError):
-            services.storage.blob_service.get_blob_client(
-                processed_container(job.category), job.output_blob
-            ).delete_blob()
-    return services.jobs.transition(job, JobStatus.EXPIRED) is not None

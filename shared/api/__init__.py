@@ -1,0 +1,1 @@
+"""The HTTP API without Azure Functions: requests, views, the route table and its handlers."""

@@ -1,0 +1,180 @@
+"""The HTTP seam without Azure Functions: a plain request in, a plain response out.
+
+functions/ converts `func.HttpRequest` into `ApiRequest` and `ApiResponse` back into
+`func.HttpResponse`; every handler in shared/api works on these, so unit tests need no host.
+`error_response()` is the one place an exception becomes an HTTP answer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shared.auth import authenticate
+from shared.context import Services
+from shared.errors import ApiError, BadRequestError, ServiceUnavailableError
+from shared.settings import SettingsError
+
+__all__ = [
+    "ApiRequest",
+    "ApiResponse",
+    "Caller",
+    "Handler",
+    "UploadedFile",
+    "error_response",
+    "handle",
+    "json_response",
+    "parse_body",
+    "request_parameters",
+    "respond",
+]
+
+M = TypeVar("M", bound=BaseModel)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    """A multipart file field: the client's filename and the bytes."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = field(default_factory=dict)
+    route: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    form: Mapping[str, str] = field(default_factory=dict)
+    """Multipart text fields (empty for other bodies)."""
+    file: UploadedFile | None = None
+    """The multipart field `file`, when sent."""
+
+    @property
+    def is_multipart(self) -> bool:
+        content_type = next((v for k, v in self.headers.items() if k.lower() == "content-type"), "")
+        return "multipart/form-data" in content_type
+
+    @property
+    def api_base(self) -> str:
+        """The absolute URL of the API root (`.../api`), for links in answers."""
+        head, sep, _ = self.url.partition("/api/")
+        return f"{head}/api" if sep else self.url.rstrip("/")
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    status: int
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Caller:
+    tenant: str
+    key: str
+
+
+def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> ApiResponse:
+    return ApiResponse(status, json.dumps(body, default=str).encode(), dict(headers or {}))
+
+
+Handler = Callable[[Services, ApiRequest, Caller], ApiResponse]
+
+
+def parse_body(request: ApiRequest, model: type[M]) -> M:
+    """The JSON body validated by `model`; 400 with every problem listed otherwise."""
+    try:
+        raw = json.loads(request.body or b"{}")
+    except ValueError:
+        raise BadRequestError("The body is not valid JSON", code="invalid_json") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        details = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        raise BadRequestError(
+            "Invalid request body", details=details, code="invalid_body"
+        ) from None
+
+
+def request_parameters(request: ApiRequest) -> dict[str, Any] | None:
+    """`parameters` from a multipart field (JSON text) or from a JSON body."""
+    if request.is_multipart:
+        raw: Any = request.form.get("parameters")
+        if not raw:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            raise BadRequestError("parameters must be a JSON object", code="invalid_json") from None
+    else:
+        try:
+            value = json.loads(request.body or b"{}").get("parameters")
+        except (ValueError, AttributeError):
+            raise BadRequestError("The body is not a JSON object", code="invalid_json") from None
+    if value is not None and not isinstance(value, dict):
+        raise BadRequestError("parameters must be a JSON object", code="invalid_json")
+    return value
+
+
+def error_response(exc: Exception, request: ApiRequest) -> ApiResponse:
+    """The answer for any exception a handler (or building its services) raised."""
+    if isinstance(exc, SettingsError):  # the message names the missing key, never a value
+        exc = ServiceUnavailableError(
+            "The app is not configured", details=str(exc), code="not_configured"
+        )
+    if isinstance(exc, ApiError):
+        return json_response(exc.status, exc.body(), exc.headers)
+    log.error(
+        "unexpected error answering %s %s",
+        request.method,
+        request.url.split("?")[0],
+        exc_info=exc,
+    )
+    return json_response(
+        500, {"error": "Internal error", "details": None, "code": "internal_error"}
+    )
+
+
+def respond(
+    services: Callable[[], Services],
+    request: ApiRequest,
+    handler: Handler,
+    *,
+    authenticated: bool = True,
+) -> ApiResponse:
+    """Build the services, run `handler` after auth and rate limiting, answer any error."""
+    try:
+        built = services()
+        caller = Caller("", "")
+        if authenticated:
+            tenant, key = authenticate(request.headers, built.keys)
+            built.rate_limiter.check(key)
+            caller = Caller(tenant, key)
+        return handler(built, request, caller)
+    except Exception as exc:
+        return error_response(exc, request)
+
+
+def handle(
+    services: Services,
+    request: ApiRequest,
+    handler: Handler,
+    *,
+    authenticated: bool = True,
+) -> ApiResponse:
+    """`respond` with services already built (tests, benchmarks)."""
+    return respond(lambda: services, request, handler, authenticated=authenticated)

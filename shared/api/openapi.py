@@ -1,0 +1,106 @@
+"""The OpenAPI 3.1 document, generated from the route table and its pydantic models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+if TYPE_CHECKING:
+    from shared.api.routes import Route
+
+__all__ = ["document"]
+
+_ERROR = {
+    "type": "object",
+    "properties": {
+        "error": {"type": "string"},
+        "details": {},
+        "code": {"type": "string"},
+    },
+    "required": ["error", "code"],
+}
+
+
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return dict(model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}"))
+
+
+_ERROR_REF = "Error"
+
+
+def _content(model: type[BaseModel] | str | None) -> dict[str, Any]:
+    """A JSON body: a component by model or name, or any object."""
+    name = model if isinstance(model, str) else model.__name__ if model else None
+    schema = {"$ref": f"#/components/schemas/{name}"} if name else {"type": "object"}
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    for model in (route.request_model, route.response_model):
+        if model is not None and model.__name__ not in schemas:
+            schema = _schema(model)
+            schemas.update(schema.pop("$defs", {}))
+            schemas[model.__name__] = schema
+    parameters: list[dict[str, Any]] = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in route.path_params
+    ]
+    parameters += [
+        {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+        for name in route.query
+    ]
+    success: dict[str, Any] = {"description": route.summary}
+    if route.success not in (204, 302):
+        success.update(_content(route.response_model))
+    operation: dict[str, Any] = {
+        "operationId": route.name,
+        "summary": route.summary,
+        "parameters": parameters,
+        "responses": {
+            str(route.success): success,
+            "default": {"description": "An error", **_content(_ERROR_REF)},
+        },
+    }
+    if not route.authenticated:
+        operation["security"] = []
+    if route.body == "json":
+        operation["requestBody"] = {"required": True, **_content(route.request_model)}
+    elif route.body == "multipart":
+        operation["requestBody"] = {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "file": {"type": "string", "format": "binary"},
+                            "parameters": {"type": "string", "description": "a JSON object"},
+                        },
+                    }
+                }
+            },
+        }
+    return operation
+
+
+def document(routes: Iterable[Route], *, api_base: str) -> dict[str, Any]:
+    schemas: dict[str, Any] = {"Error": _ERROR}
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        paths.setdefault(f"/{route.path}", {})[route.method.lower()] = _operation(route, schemas)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "MagicToolbox API", "version": "1.0"},
+        "servers": [{"url": api_base}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            },
+        },
+        "security": [{"apiKey": []}, {"bearer": []}],
+    }

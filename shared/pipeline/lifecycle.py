@@ -1,0 +1,267 @@
+"""Every write of a job's state, in one place: create, arrive, dispatch, queue, start,
+progress, complete, fail, resend, expire, remove; and the one job message model.
+
+Each write is a compare-and-swap through the job store, so a stale or illegal move (the
+transition table in `shared.states`) is a logged no-op, and every step may run twice.
+Stage modules (submit, ingest, process, cleanup) and the API decide *when*; this module
+says *what* each move writes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from azure.core.exceptions import AzureError, ResourceNotFoundError
+from pydantic import BaseModel, ConfigDict, Field
+
+from processors.base import Tool
+from shared.context import Services
+from shared.errors import ServiceUnavailableError
+from shared.jobs import InputFile, Job
+from shared.naming import new_execution_id, processed_container, queue_name, uploads_container
+from shared.states import JobStatus
+
+__all__ = [
+    "PROGRESS_INTERVAL",
+    "JobMessage",
+    "ProgressRelay",
+    "complete",
+    "create",
+    "delete_uploads",
+    "dispatch",
+    "enqueue",
+    "expire",
+    "fail",
+    "mark_queued",
+    "new_job",
+    "record_arrival",
+    "remove",
+    "resend",
+    "start",
+]
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 1.0
+
+
+class JobMessage(BaseModel):
+    """The body of a `{category}-jobs` message: enough to find the job, nothing more."""
+
+    model_config = ConfigDict(populate_by_name=True, frozen=True)
+    execution_id: str = Field(alias="executionId")
+    tenant: str
+    tool: str
+
+    @classmethod
+    def for_job(cls, job: Job) -> JobMessage:
+        return cls.model_validate(
+            {"executionId": job.execution_id, "tenant": job.tenant, "tool": job.tool}
+        )
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True)
+
+
+def new_job(
+    services: Services,
+    tool: Tool[Any],
+    *,
+    tenant: str,
+    parameters: dict[str, Any],
+    execution_id: str | None = None,
+    inputs: Sequence[InputFile] = (),
+    status: JobStatus = JobStatus.PENDING,
+    upload_expires_at: datetime | None = None,
+) -> Job:
+    """A new job record (not yet stored): `pending` for uploads, `queued` for a no-file job,
+    `processing` for an inline run."""
+    now = services.clock()
+    return Job(
+        execution_id=execution_id or new_execution_id(),
+        tenant=tenant,
+        tool=tool.name,
+        category=str(tool.category),
+        parameters=parameters,
+        inputs=list(inputs),
+        status=status,
+        created_at=now,
+        input_size=sum(f.size for f in inputs) if inputs else None,
+        upload_expires_at=upload_expires_at,
+        queued_at=now if status == JobStatus.QUEUED else None,
+        started_at=now if status == JobStatus.PROCESSING else None,
+        attempts=1 if status == JobStatus.PROCESSING else 0,
+    )
+
+
+def create(services: Services, job: Job) -> Job:
+    """Store a new job; 503 for the caller when storage is unavailable."""
+    try:
+        return services.jobs.create(job)
+    except AzureError:
+        log.exception("could not create job %s", job.execution_id)
+        raise ServiceUnavailableError("Storage is unavailable; try again") from None
+
+
+def enqueue(services: Services, job: Job) -> None:
+    queue = queue_name(job.category)
+    services.storage.queue(queue).send_message(JobMessage.for_job(job).to_json())
+    log.info("job %s: message sent to %s", job.execution_id, queue)
+
+
+def record_arrival(services: Services, job: Job, *, index: int, size: int) -> Job | None:
+    """Input `index` is in storage with `size` bytes; the job stays `pending`."""
+
+    def arrive(current: Job) -> tuple[JobStatus, dict[str, Any]] | None:
+        if current.status != JobStatus.PENDING:
+            return None
+        inputs = [f.model_copy() for f in current.inputs]
+        inputs[index].arrived, inputs[index].size = True, size
+        return JobStatus.PENDING, {"inputs": inputs, "input_size": sum(f.size for f in inputs)}
+
+    return services.jobs.update(job.tenant, job.execution_id, arrive)
+
+
+def dispatch(services: Services, job: Job) -> Job | None:
+    """Send the job's message, then mark it `queued`.
+
+    In this order a crash in between leaves a `pending` job whose files have all arrived and
+    that has a message, which the processor accepts, never a `queued` job without one. If the
+    message is lost as well, the sweep finds the job and dispatches it again.
+    """
+    enqueue(services, job)
+    return mark_queued(services, job)
+
+
+def mark_queued(services: Services, job: Job) -> Job | None:
+    return services.jobs.update(
+        job.tenant,
+        job.execution_id,
+        lambda j: (
+            (JobStatus.QUEUED, {"queued_at": services.clock()})
+            if j.status == JobStatus.PENDING
+            else None
+        ),
+    )
+
+
+def resend(services: Services, job: Job) -> None:
+    """Send a queued job's message once more and record that it was sent again.
+
+    Send, then record: a duplicate message is harmless (the processor ignores it), a recorded
+    resend whose message never went out would leave the job waiting.
+    """
+    enqueue(services, job)
+    services.jobs.transition(job, JobStatus.QUEUED, resent_at=services.clock())
+
+
+def start(services: Services, job: Job, message_id: str | None) -> Job | None:
+    """`processing`, counting the attempt and remembering which message runs it."""
+    return services.jobs.transition(
+        job,
+        JobStatus.PROCESSING,
+        started_at=job.started_at or services.clock(),
+        attempts=job.attempts + 1,
+        message_id=message_id,
+        progress=0.0,
+        current_step="Starting",
+    )
+
+
+class ProgressRelay:
+    """Writes progress to the job at most once per interval (CAS; a stale write is dropped)."""
+
+    def __init__(self, services: Services, job: Job) -> None:
+        self.services, self.job = services, job
+        self._last = 0.0
+
+    def __call__(self, percent: float, step: str) -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_INTERVAL:
+            return
+        self._last = now
+        progress = round(max(0.0, min(percent, 99.0)), 1)
+        updated = self.services.jobs.transition(
+            self.job, JobStatus.PROCESSING, progress=progress, current_step=step[:100]
+        )
+        if updated is not None:
+            self.job = updated
+
+
+def complete(
+    services: Services, job: Job, *, name: str, blob: str, size: int, seconds: float
+) -> None:
+    """`completed` with the stored output; an output nobody can claim any more is deleted."""
+    now = services.clock()
+    changes: dict[str, Any] = {
+        "output_filename": name,
+        "output_blob": blob,
+        "output_size": size,
+        "compression_ratio": round(size / job.input_size, 4) if job.input_size else None,
+        "processing_time": round(seconds, 3),
+        "progress": 100.0,
+        "current_step": "Done",
+        "completed_at": now,
+        "expires_at": now + services.settings.retention(job.category),
+        "error": None,
+        "error_code": None,
+    }
+    if services.jobs.transition(job, JobStatus.COMPLETED, **changes) is None:
+        # Someone else finished or failed the job meanwhile: our output is an orphan.
+        services.storage.blob_service.get_blob_client(
+            processed_container(job.category), blob
+        ).delete_blob()
+
+
+def fail(services: Services, job: Job, message: str, code: str) -> None:
+    """`failed` with a readable message and a stable code; the uploads are deleted."""
+
+    def decide(current: Job) -> tuple[JobStatus, dict[str, Any]] | None:
+        if current.status not in (JobStatus.PENDING, JobStatus.QUEUED, JobStatus.PROCESSING):
+            return None
+        now = services.clock()
+        retention = services.settings.retention(current.category)
+        return JobStatus.FAILED, {
+            "error": message,
+            "error_code": code,
+            "completed_at": now,
+            "expires_at": now + retention,
+        }
+
+    if services.jobs.update(job.tenant, job.execution_id, decide) is not None:
+        log.info("job %s failed: %s", job.execution_id, code)
+    delete_uploads(services, job)
+
+
+def expire(services: Services, job: Job) -> bool:
+    """The output blob deleted and the job `expired`; True when this call expired it."""
+    if job.output_blob:
+        with contextlib.suppress(ResourceNotFoundError):
+            services.storage.blob_service.get_blob_client(
+                processed_container(job.category), job.output_blob
+            ).delete_blob()
+    return services.jobs.transition(job, JobStatus.EXPIRED) is not None
+
+
+def delete_uploads(services: Services, job: Job) -> None:
+    container = services.storage.blob_service.get_container_client(uploads_container(job.category))
+    for upload in job.inputs:
+        with contextlib.suppress(ResourceNotFoundError):
+            container.delete_blob(upload.blob)
+
+
+def remove(services: Services, job: Job) -> None:
+    """Delete the job's blobs (inputs and output) and then its record."""
+    blobs = services.storage.blob_service
+    targets = [(uploads_container(job.category), f.blob) for f in job.inputs]
+    if job.output_blob:
+        targets.append((processed_container(job.category), job.output_blob))
+    for container, name in targets:
+        with contextlib.suppress(ResourceNotFoundError):
+            blobs.get_blob_client(container, name).delete_blob()
+    services.jobs.delete(job)
