@@ -11,7 +11,13 @@ no paths of our machines.
 
 from __future__ import annotations
 
-__all__ = ["InvalidInputError", "LimitExceededError", "ToolError", "ToolTimeoutError"]
+__all__ = [
+    "InvalidInputError",
+    "LimitExceededError",
+    "ToolError",
+    "ToolTimeoutError",
+    "explain_failure",
+]
 
 
 class ToolError(Exception):
@@ -32,3 +38,31 @@ class LimitExceededError(InvalidInputError):
 
 class ToolTimeoutError(ToolError):
     """The tool did not finish within its declared timeout."""
+
+
+_MUPDF_INPUT_ERRORS = ("FzErrorFormat", "FzErrorSyntax", "FzErrorUnsupported", "FzErrorArgument")
+
+
+def explain_failure(exc: BaseException) -> InvalidInputError | None:
+    """The input error behind an unexpected exception that the same file will always raise.
+
+    Parsers fail on hostile files in ways no tool can list in advance: recursion too deep
+    (JSON, XML, PDF object graphs), integers too long to convert, MuPDF's format errors
+    (a page tree that loops). Retrying cannot help, so the job fails at once with a
+    sentence; None means "not known to be the file's fault" (the pipeline retries).
+    """
+    if isinstance(exc, ToolError):
+        return exc if isinstance(exc, InvalidInputError) else None
+    if isinstance(exc, RecursionError):
+        return InvalidInputError(
+            "This file is nested too deeply to be read safely (for example brackets or "
+            "elements inside each other thousands of levels deep)."
+        )
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return InvalidInputError(
+            "This file holds a number with more than 4300 digits, which is refused."
+        )
+    if type(exc).__name__ in _MUPDF_INPUT_ERRORS and type(exc).__module__.startswith("pymupdf"):
+        detail = str(exc).partition(": ")[2].strip() or "unknown structure"
+        return InvalidInputError(f"This PDF is damaged and cannot be read ({detail}).")
+    return None

@@ -83,7 +83,11 @@ def _text(head: bytes) -> str | None:
     return None
 
 
-_XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*", re.DOTALL)
+# A DOCTYPE may carry an internal subset in brackets (entity declarations): the file is still
+# recognised as what its root says, so the tool can refuse it in words ("declares entities").
+_XML_PROLOG = re.compile(
+    r"^\s*(<\?xml[^>]*\?>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>\[]*(\[.*?\]\s*)?>\s*)*", re.DOTALL
+)
 
 
 def _xml_root(*roots: str) -> Sniffer:
@@ -104,7 +108,9 @@ def _json(head: bytes) -> bool:
         return False
     if len(head) < SNIFF_BYTES:  # the whole file is here: it must parse
         try:
-            json.loads(text)
+            json.loads(text, parse_int=len)  # numbers are the tool's business, not the sniffer's
+        except RecursionError:  # too deep for Python's parser: the tool says so in words
+            return True
         except ValueError:
             return False
     return True

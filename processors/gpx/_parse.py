@@ -21,6 +21,8 @@ __all__ = ["MAX_POINTS", "count_points", "load_gpx", "parse_safe_xml"]
 
 _ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']")
 
+MAX_XML_DEPTH = 256
+"""libxml2's default nesting limit (gpxpy parses with lxml); GPX needs about 6 levels."""
 MAX_POINTS = 500_000
 """Track, route and waypoints together; a day of 1 Hz recording is 86 400."""
 
@@ -65,13 +67,29 @@ def load_gpx(path: Path) -> gpxpy.gpx.GPX:
     try:
         gpx = gpxpy.parse(_without_declaration(text))
     except gpxpy.gpx.GPXException as exc:
-        raise InvalidInputError(f"This GPX file could not be read: {exc}") from None
+        raise InvalidInputError(_gpx_failure(exc)) from None
     except ValueError:
         raise InvalidInputError("This GPX file holds values that are not valid.") from None
     points = count_points(gpx)
     if points > MAX_POINTS:
         raise LimitExceededError(f"This GPX file has {points} points; the limit is {MAX_POINTS}.")
     return gpx
+
+
+def _gpx_failure(exc: Exception) -> str:
+    """gpxpy's error in words: libxml2's resource limits name an option only a programmer
+    can set ("use XML_PARSE_HUGE"); say what in the file is over the limit instead."""
+    text = str(getattr(exc, "original_exception", None) or exc)
+    if "depth" in text.lower():
+        return (
+            f"This GPX file nests elements more than {MAX_XML_DEPTH} levels deep, "
+            "which is refused for safety."
+        )
+    if "text node" in text.lower() or "huge" in text.lower():
+        return "This GPX file holds a text over 10 MB long, which is refused for safety."
+    if "XML_PARSE_HUGE" in text:
+        return "This GPX file is over a safety limit of the XML reader."
+    return f"This GPX file could not be read: {text.split(', line')[0]}"
 
 
 def count_points(gpx: gpxpy.gpx.GPX) -> int:

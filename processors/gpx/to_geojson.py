@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
+from processors.csv_cells import escape_formula
 from processors.formats import kind
 from processors.gpx._parse import load_gpx
 from processors.registry import register
@@ -29,6 +30,13 @@ class GpxToGeoJsonParams(ToolParams):
     )
     include_waypoints: bool = Field(default=True, description="Include waypoints.")
     include_routes: bool = Field(default=True, description="Include routes.")
+    escape_formulas: bool = Field(
+        default=True,
+        description=(
+            "CSV: start text cells beginning with = + - @ (or a tab or carriage return) with "
+            "a ' so spreadsheet apps show them as text instead of running them as formulas."
+        ),
+    )
 
 
 @register
@@ -60,7 +68,10 @@ class GpxToGeoJson(Tool[GpxToGeoJsonParams]):
             with output.open("w", encoding="utf-8", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow(CSV_COLUMNS)
-                writer.writerows(_csv_rows(gpx, params))
+                for row in _csv_rows(gpx, params):
+                    writer.writerow(
+                        [escape_formula(v) for v in row] if params.escape_formulas else row
+                    )
         else:
             output = output_dir / f"{stem}.geojson"
             collection = {"type": "FeatureCollection", "features": _features(gpx, params)}

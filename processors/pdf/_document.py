@@ -39,7 +39,8 @@ _PART = re.compile(r"^(\d+)\s*(?:(-)\s*(\d*))?$")
 
 
 def open_pdf(path: Path, *, max_pages: int = MAX_PAGES) -> pymupdf.Document:
-    """The document at `path`, checked: a readable, unencrypted PDF of 1..max_pages pages."""
+    """The document at `path`, checked: a readable PDF of 1..max_pages pages that needs no
+    password to open (an owner password alone only sets permission flags: it is opened)."""
     import pymupdf
 
     try:

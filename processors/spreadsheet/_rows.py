@@ -35,6 +35,11 @@ MAX_COLUMNS = 500
 MAX_CELLS = 5_000_000
 """Rows are held in memory while the workbook is built: ~1 GB at this many cells."""
 
+MAX_INT_DIGITS = 4300
+"""Python's own limit for converting text to an integer."""
+MAX_JSON_DEPTH = 900
+"""Roughly where Python's JSON parser runs out of recursion (the limit is 1000 frames)."""
+
 Cell = str | int | float | bool | date | datetime | None
 
 _INTEGER = re.compile(r"^[+-]?(0|[1-9]\d{0,17})$")
@@ -98,6 +103,11 @@ def load_csv(path: Path) -> Table:
                 raise LimitExceededError(_too_big(len(row)))
             table.rows.append([typed(cell) for cell in row])
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise LimitExceededError(
+                f"Line {reader.line_num} has a value longer than {csv.field_size_limit()} "
+                "characters, the limit for one cell."
+            ) from None
         raise InvalidInputError(f"Line {reader.line_num} is not valid CSV: {exc}.") from None
     if table is None:
         raise InvalidInputError("This CSV file is empty.")
@@ -107,7 +117,12 @@ def load_csv(path: Path) -> Table:
 def load_json(path: Path) -> Table:
     """A list of objects (keys become columns, in first-seen order) or of lists."""
     try:
-        data = json.loads(_decode(path.read_bytes()))
+        data = json.loads(_decode(path.read_bytes()), parse_int=_json_int)
+    except RecursionError:
+        raise InvalidInputError(
+            "This JSON nests lists or objects too deeply "
+            f"(more than about {MAX_JSON_DEPTH} levels)."
+        ) from None
     except ValueError as exc:
         raise InvalidInputError(f"This file is not valid JSON: {exc}.") from None
     if isinstance(data, dict):  # {"rows": [...]} or any object with one list inside
@@ -135,6 +150,16 @@ def load_json(path: Path) -> Table:
             table.rows.append([_json_cell(v) for v in item])
         return table
     raise InvalidInputError("The JSON list must hold only objects, or only lists.")
+
+
+def _json_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        # Python refuses to convert such a number; say so in words rather than its advice.
+        raise InvalidInputError(
+            f"This file holds a number with {len(text.lstrip('-'))} digits; "
+            f"the limit is {MAX_INT_DIGITS}."
+        )
+    return int(text)
 
 
 def _json_cell(value: Any) -> Cell:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
+from processors.csv_cells import escape_formula
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import SNIFF_BYTES, kind
 from processors.registry import register
@@ -28,6 +29,14 @@ class CsvXlsxParams(ToolParams):
     )
     delimiter: Literal["comma", "semicolon", "tab"] = Field(
         default="comma", description="XLSX to CSV: the separator between values."
+    )
+    escape_formulas: bool = Field(
+        default=True,
+        description=(
+            "XLSX to CSV: start text cells beginning with = + - @ (or a tab or carriage "
+            "return) with a ' so spreadsheet apps show them as text instead of running them "
+            "as formulas."
+        ),
     )
 
 
@@ -121,7 +130,10 @@ def _xlsx_to_csv(
                     raise LimitExceededError(f"This sheet has over {MAX_ROWS} rows.")
                 if len(row) > MAX_COLUMNS:
                     raise LimitExceededError(f"This sheet has over {MAX_COLUMNS} columns.")
-                writer.writerow([_text(v) for v in row])
+                values = [_text(v) for v in row]
+                if params.escape_formulas:
+                    values = [escape_formula(v) for v in values]
+                writer.writerow(values)
     except (InvalidInputError, OSError):
         raise
     except Exception:  # a damaged part inside a valid ZIP surfaces only while reading

@@ -1,8 +1,10 @@
 """Running FFmpeg safely, with real progress and an output size cap.
 
 Every run: no stdin, only local files, the input demuxer forced to what the probe found,
-`-progress pipe:1` parsed into percents of the expected duration, killed at the timeout or
-when the output grows past the cap. FFmpeg's own messages go to the log, never to the user.
+`-progress pipe:1` parsed into percents of the expected duration, killed at the timeout,
+when the output grows past the cap, or when the media turns out longer than the duration limit
+while it is decoded (a file may omit its duration or lie about it), and no decoded frame
+over 8K (`-max_pixels`). FFmpeg's own messages go to the log, never to the user.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from processors.base import MB, ProgressCallback
 from processors.errors import InvalidInputError, LimitExceededError, ToolTimeoutError
-from processors.video.probe import MediaInfo, ffmpeg_exe
+from processors.video.probe import MAX_DURATION_SECONDS, MAX_PIXELS_ARGS, MediaInfo, ffmpeg_exe
 
 __all__ = ["MAX_OUTPUT_BYTES", "run_ffmpeg"]
 
@@ -39,6 +41,7 @@ def run_ffmpeg(
     expected_seconds: float | None = None,
     timeout: float = 600,
     max_output_bytes: int = MAX_OUTPUT_BYTES,
+    max_seconds: float = MAX_DURATION_SECONDS,
     failure: str = "The file is not a readable video",
 ) -> Path:
     """Run one FFmpeg conversion of `source` into `output`, reporting 0-99 % as it goes.
@@ -54,6 +57,7 @@ def run_ffmpeg(
         "error",
         "-protocol_whitelist",
         "file,pipe",
+        *MAX_PIXELS_ARGS,
         *input_args,
         "-f",
         info.demuxer,
@@ -83,12 +87,12 @@ def run_ffmpeg(
 
         timer = threading.Timer(timeout, kill)
         timer.start()
-        too_big = False
+        stopped: str | None = None
         try:
-            too_big = _follow(process, total, max_output_bytes, progress, step)
+            stopped = _follow(process, total, max_output_bytes, max_seconds, progress, step)
         finally:
             timer.cancel()
-            if too_big or timed_out.is_set():
+            if stopped or timed_out.is_set():
                 process.kill()
             returncode = process.wait()
         errors.seek(0)
@@ -96,7 +100,13 @@ def run_ffmpeg(
     if timed_out.is_set():
         output.unlink(missing_ok=True)
         raise ToolTimeoutError(f"Processing took longer than {timeout:.0f} seconds")
-    if too_big:
+    if stopped == "duration":
+        output.unlink(missing_ok=True)
+        raise LimitExceededError(
+            f"The file lasts longer than {max_seconds / 60:.0f} minutes, the limit "
+            "(found while reading it: its header does not say how long it is)"
+        )
+    if stopped == "size":
         output.unlink(missing_ok=True)
         raise LimitExceededError(
             f"The result would be larger than {max_output_bytes // MB} MB; "
@@ -126,21 +136,24 @@ def _follow(
     process: subprocess.Popen[str],
     total: float | None,
     max_output_bytes: int,
+    max_seconds: float,
     progress: ProgressCallback,
     step: str,
-) -> bool:
-    """Read `-progress` blocks until FFmpeg ends; True when the output passed the cap."""
+) -> str | None:
+    """Read `-progress` blocks until FFmpeg ends; "size" or "duration" when a cap was passed."""
     assert process.stdout is not None
     last = -1.0
     last_time = 0.0
     for line in process.stdout:
         key, _, value = line.strip().partition("=")
         if key == "total_size" and value.isdigit() and int(value) > max_output_bytes:
-            return True
+            return "size"
+        if key == "out_time_us" and value.lstrip("-").isdigit() and int(value) > max_seconds * 1e6:
+            return "duration"
         if key == "out_time_us" and value.lstrip("-").isdigit() and total:
             percent = min(99.0, max(0.0, int(value) / 1e6 / total * 100))
             now = time.monotonic()
             if percent > last and (percent - last >= 1 or now - last_time >= 1):
                 progress(round(percent, 1), step)
                 last, last_time = percent, now
-    return False
+    return None

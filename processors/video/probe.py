@@ -18,6 +18,7 @@ __all__ = [
     "ALLOWED_DEMUXERS",
     "MAX_DURATION_SECONDS",
     "MAX_PIXELS",
+    "MAX_PIXELS_ARGS",
     "AudioStream",
     "MediaInfo",
     "VideoStream",
@@ -33,6 +34,9 @@ ALLOWED_DEMUXERS = ("mov", "matroska", "avi", "mp3", "wav", "aac")
 """The demuxers our input kinds need. hls, concat, subfile, tee, image2... never run."""
 MAX_DURATION_SECONDS = 30 * 60
 MAX_PIXELS = 7680 * 4320  # 8K UHD
+MAX_PIXELS_ARGS = ("-max_pixels", str(MAX_PIXELS))
+"""Decoder option before `-i`: FFmpeg refuses to allocate a frame over 8K instead of decoding it
+(its probe decodes a first frame of each stream: 768 MB for one 16000 x 16000 picture)."""
 _PROBE_TIMEOUT = 30
 _HOSTILE_HEADS = (b"#EXTM3U", b"ffconcat", b"#EXTINF", b"[playlist]", b"<?xml", b"<smil")
 
@@ -67,6 +71,8 @@ class MediaInfo:
     duration: float | None
     video: VideoStream | None
     audio: AudioStream | None
+    frame_sizes: tuple[tuple[int, int], ...] = ()
+    """Width and height of every video stream (a small first stream must not hide a huge one)."""
 
 
 def ffmpeg_exe() -> str:
@@ -83,6 +89,9 @@ _DURATION = re.compile(r"^  Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)", re.MULTILI
 _VIDEO = re.compile(
     r"^  Stream #0:\d+[^:\n]*: Video: (\w+)[^\n]*?, (\d+)x(\d+)[^\n]*", re.MULTILINE
 )
+# With `-max_pixels` the decoder refuses an oversized picture and says how big it was; the
+# stream line then shows no size at all.
+_OVERSIZED = re.compile(r"Picture size (\d+)x(\d+) exceeds specified max pixel count")
 _FPS = re.compile(r"([\d.]+) fps")
 _AUDIO = re.compile(r"^  Stream #0:\d+[^:\n]*: Audio: (\w+)[^\n]*", re.MULTILINE)
 _RATE = re.compile(r"(\d+) Hz, ([\w.() ]+?),")
@@ -123,7 +132,10 @@ def parse_probe(stderr: str) -> MediaInfo | None:
             sample_rate=int(rate.group(1)) if rate else None,
             channels=rate.group(2) if rate else None,
         )
-    return MediaInfo(found.group(1).split(",")[0], duration, video, audio)
+    sizes = tuple((int(m.group(2)), int(m.group(3))) for m in _VIDEO.finditer(stderr)) + tuple(
+        (int(m.group(1)), int(m.group(2))) for m in _OVERSIZED.finditer(stderr)
+    )
+    return MediaInfo(found.group(1).split(",")[0], duration, video, audio, sizes)
 
 
 def probe(path: Path, *, what: str = "video") -> MediaInfo:
@@ -146,6 +158,7 @@ def probe(path: Path, *, what: str = "video") -> MediaInfo:
         "file",
         "-format_whitelist",
         ",".join(ALLOWED_DEMUXERS),
+        *MAX_PIXELS_ARGS,
         "-i",
         f"file:{path}",
     ]
@@ -170,7 +183,11 @@ def check_limits(info: MediaInfo) -> None:
             f"The file lasts {info.duration / 60:.0f} minutes; "
             f"the limit is {MAX_DURATION_SECONDS // 60} minutes"
         )
-    if info.video and info.video.width * info.video.height > MAX_PIXELS:
-        raise LimitExceededError(
-            f"The video is {info.video.width} x {info.video.height}; the limit is 8K (7680 x 4320)"
-        )
+    sizes = list(info.frame_sizes)
+    if info.video:
+        sizes.append((info.video.width, info.video.height))
+    for width, height in sizes:
+        if width * height > MAX_PIXELS:
+            raise LimitExceededError(
+                f"The video is {width} x {height}; the limit is 8K (7680 x 4320)"
+            )

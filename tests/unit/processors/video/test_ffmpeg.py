@@ -28,7 +28,7 @@ def _feed(text: str) -> subprocess.Popen[str]:
 def test_progress_maps_out_time_to_percent_of_duration() -> None:
     progress = Progress()
     process = _feed(PROGRESS_BLOCKS)
-    assert _follow(process, 4.0, 10**9, progress, "Encoding") is False
+    assert _follow(process, 4.0, 10**9, 3600, progress, "Encoding") is None
     process.wait()
     # 0.25 s steps of a 4 s file: 6.25 %, 12.5 %, ... capped below 100 until the tool ends.
     assert progress.percents[:2] == [6.2, 12.5]
@@ -39,9 +39,36 @@ def test_progress_maps_out_time_to_percent_of_duration() -> None:
 
 def test_output_over_the_cap_stops_the_run() -> None:
     process = _feed(PROGRESS_BLOCKS)
-    assert _follow(process, 4.0, 2500, Progress(), "Encoding") is True
+    assert _follow(process, 4.0, 2500, 3600, Progress(), "Encoding") == "size"
     process.kill()
     process.wait()
+
+
+def test_media_longer_than_the_limit_stops_the_run_while_decoding() -> None:
+    # The header promised nothing (no duration): the decoded time passes the limit.
+    process = _feed(PROGRESS_BLOCKS)
+    assert _follow(process, None, 10**9, 1.0, Progress(), "Encoding") == "duration"
+    process.kill()
+    process.wait()
+
+
+def test_a_small_first_stream_cannot_hide_a_huge_second_one() -> None:
+    from processors.video.probe import check_limits, parse_probe
+
+    text = (
+        "[png @ 0x1] [IMGUTILS @ 0x2] Picture size 16000x16000 exceeds specified max pixel "
+        "count 33177600, see the documentation if you wish to increase it\n"
+        "Input #0, avi, from 'file:two.avi':\n"
+        "  Duration: 00:00:01.00, start: 0.000000, bitrate: 5975 kb/s\n"
+        "  Stream #0:0: Video: png (MPNG / 0x474E504D), rgb24, 16x16, 1 fps, 1 tbr\n"
+        "  Stream #0:1: Video: png (MPNG / 0x474E504D), none, 1 fps, 1 tbr, 1 tbn\n"
+        "  Stream #0:2: Video: h264, yuv420p, 7680x4330, 1 fps, 1 tbr\n"
+    )
+    info = parse_probe(text)
+    assert info is not None and info.video is not None and info.video.width == 16
+    assert set(info.frame_sizes) == {(16, 16), (7680, 4330), (16000, 16000)}
+    with pytest.raises(LimitExceededError, match="x"):
+        check_limits(info)
 
 
 def test_real_run_reports_progress_and_caps_output(clip: Path, out_dir: Path) -> None:
