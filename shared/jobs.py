@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,7 @@ from shared.clock import utcnow
 from shared.naming import job_row_key
 from shared.states import JobStatus, can_transition
 
-__all__ = ["InputFile", "Job", "JobStore"]
+__all__ = ["InputFile", "Job", "JobStore", "UnreadableRecord"]
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +115,15 @@ class Job(BaseModel):
         job = cls.model_validate(data)
         job.etag = entity.metadata.get("etag") if hasattr(entity, "metadata") else None
         return job
+
+
+@dataclass(frozen=True)
+class UnreadableRecord:
+    """A job entity that does not parse as a Job (written by hand, or by an old version)."""
+
+    tenant: str
+    row_key: str
+    error: str
 
 
 class JobStore:
@@ -219,18 +229,23 @@ class JobStore:
         for entity in self.table.query_entities(query, parameters=parameters):
             yield Job.from_entity(entity)
 
-    def with_status(self, *statuses: JobStatus) -> Iterator[Job]:
+    def with_status(self, *statuses: JobStatus) -> Iterator[Job | UnreadableRecord]:
         """Every tenant's jobs in one of `statuses` (the cleanup timer's scan)."""
         query = " or ".join(f"status eq @s{i}" for i in range(len(statuses)))
         parameters = {f"s{i}": str(s) for i, s in enumerate(statuses)}
-        for entity in self.table.query_entities(query, parameters=parameters):
-            if not entity["RowKey"].startswith(_LOOKUP_PREFIX):
-                yield Job.from_entity(entity)
+        yield from self._scan(query, parameters)
 
-    def created_before(self, cutoff: datetime) -> Iterator[Job]:
+    def created_before(self, cutoff: datetime) -> Iterator[Job | UnreadableRecord]:
         """Every tenant's jobs created before `cutoff` (record retention)."""
-        for entity in self.table.query_entities(
-            "created_at lt @cutoff", parameters={"cutoff": cutoff}
-        ):
-            if not entity["RowKey"].startswith(_LOOKUP_PREFIX):
+        yield from self._scan("created_at lt @cutoff", {"cutoff": cutoff})
+
+    def _scan(self, query: str, parameters: dict[str, Any]) -> Iterator[Job | UnreadableRecord]:
+        """A scan across tenants that one bad record cannot end: it is handed over as an
+        UnreadableRecord (an exception inside a generator would stop the whole scan)."""
+        for entity in self.table.query_entities(query, parameters=parameters):
+            if entity["RowKey"].startswith(_LOOKUP_PREFIX):
+                continue
+            try:
                 yield Job.from_entity(entity)
+            except (ValueError, TypeError, KeyError) as exc:
+                yield UnreadableRecord(entity["PartitionKey"], entity["RowKey"], repr(exc)[:200])

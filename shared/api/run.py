@@ -107,6 +107,12 @@ def run_sync(
             raise JobFailedError(
                 exc.message, code=code, details={"executionId": job.execution_id}
             ) from None
+        except Exception:
+            # Not the tool's doing (storage, a bug): still, the job must not stay `processing`.
+            lifecycle.fail(
+                services, job, "The run failed unexpectedly; try again", "processing_failed"
+            )
+            raise
         data = output.path.read_bytes()
     lifecycle.complete(
         services,

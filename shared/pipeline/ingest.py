@@ -34,7 +34,7 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
     job = services.jobs.get(ref.tenant, ref.execution_id)
     if job is None:
         log.warning("job %s: upload for an unknown job; blob deleted", ref.execution_id)
-        client.delete_blob()
+        client.delete_blob(delete_snapshots="include")
         return
     if job.status != JobStatus.PENDING:
         log.info("job %s: ignored event for a job already %s", job.execution_id, job.status)

@@ -215,7 +215,7 @@ def complete(
         # Someone else finished or failed the job meanwhile: our output is an orphan.
         services.storage.blob_service.get_blob_client(
             processed_container(job.category), blob
-        ).delete_blob()
+        ).delete_blob(delete_snapshots="include")
 
 
 def fail(services: Services, job: Job, message: str, code: str) -> None:
@@ -244,24 +244,30 @@ def expire(services: Services, job: Job) -> bool:
         with contextlib.suppress(ResourceNotFoundError):
             services.storage.blob_service.get_blob_client(
                 processed_container(job.category), job.output_blob
-            ).delete_blob()
+            ).delete_blob(delete_snapshots="include")
     return services.jobs.transition(job, JobStatus.EXPIRED) is not None
+
+
+def _stored_inputs(job: Job) -> list[str]:
+    """The upload blob names of the job. An inline run's input never was a blob (its name is
+    empty), and an empty name must never reach the SDK: it raises instead of deleting."""
+    return [f.blob for f in job.inputs if f.blob]
 
 
 def delete_uploads(services: Services, job: Job) -> None:
     container = services.storage.blob_service.get_container_client(uploads_container(job.category))
-    for upload in job.inputs:
+    for name in _stored_inputs(job):
         with contextlib.suppress(ResourceNotFoundError):
-            container.delete_blob(upload.blob)
+            container.delete_blob(name, delete_snapshots="include")
 
 
 def remove(services: Services, job: Job) -> None:
-    """Delete the job's blobs (inputs and output) and then its record."""
+    """Delete the job's blobs (inputs and output, with any snapshots) and then its record."""
     blobs = services.storage.blob_service
-    targets = [(uploads_container(job.category), f.blob) for f in job.inputs]
+    targets = [(uploads_container(job.category), name) for name in _stored_inputs(job)]
     if job.output_blob:
         targets.append((processed_container(job.category), job.output_blob))
     for container, name in targets:
         with contextlib.suppress(ResourceNotFoundError):
-            blobs.get_blob_client(container, name).delete_blob()
+            blobs.get_blob_client(container, name).delete_blob(delete_snapshots="include")
     services.jobs.delete(job)

@@ -7,6 +7,8 @@ callback, watches the resident memory of the child and its own children (FFmpeg)
 that whole tree when the timeout passes or the memory goes over the limit.
 
     InvalidInputError in the tool  -> PermanentError(message)       job failed, no retry
+    a deterministic parser failure -> PermanentError(message)       RecursionError, MuPDF format
+                                                                    errors...: explain_failure
     ToolTimeoutError in the tool   -> PermanentError(message)       job failed, no retry
     timeout                        -> PermanentError("timed out")   job failed, no retry
     over the memory limit          -> PermanentError(memory_limit)  job failed, no retry
@@ -48,7 +50,7 @@ def _child(
 ) -> None:
     import importlib
 
-    from processors.errors import InvalidInputError, ToolTimeoutError
+    from processors.errors import InvalidInputError, ToolTimeoutError, explain_failure
     from processors.registry import get_tool
 
     try:
@@ -69,7 +71,11 @@ def _child(
     except ToolTimeoutError as exc:  # e.g. FFmpeg's own watchdog: a retry would time out too
         connection.send(("timeout", exc.message))
     except BaseException as exc:  # reported to the parent, which decides about retries
-        connection.send(("error", f"{type(exc).__name__}: {exc}"))
+        explained = explain_failure(exc)  # e.g. RecursionError: the same file fails again
+        if explained is not None:
+            connection.send(("invalid", explained.message, type(explained).__name__))
+        else:
+            connection.send(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         connection.close()
 

@@ -88,3 +88,18 @@ def test_base64_decode_accepts_wrapped_lines_and_refuses_garbage(tmp_path: Path)
     source.write_bytes(b"this is *not* base64!")
     with pytest.raises(PermanentError, match="not base64"):
         run_tool("base64-codec", [source], out, {"mode": "decode"}, timeout=30)
+
+
+def test_a_deterministic_parser_failure_is_permanent_with_a_sentence(tmp_path: Path) -> None:
+    """A PDF whose page tree loops makes MuPDF raise its own error type: retrying cannot
+    help, so the job fails at once in words instead of after five attempts."""
+    from tests.hostile.corpus import CASES
+
+    loop = next(c for c in CASES if c.name == "pdf-page-tree-loop")
+    source = tmp_path / "loop.pdf"
+    loop.build(source, "")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(PermanentError, match="damaged") as caught:
+        run_tool("pdf-to-text", [source], out, {}, timeout=60)
+    assert caught.value.code == "invalid_input"
