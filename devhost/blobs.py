@@ -1,10 +1,15 @@
 """Blob triggers (default and source="EventGrid"): poll the container, fire once per version.
 
 A receipt blob `blobreceipts/<hostId>/<function>/<etag>/<container>/<blob>` in
-azure-webjobs-hosts is leased by the worker that runs a blob version (so exactly one does)
+azure-webjobs-hosts is leased by the process that runs a blob version (so exactly one does)
 and records the outcome in its metadata; a restart therefore never fires a version again.
 Failures are retried on the next polls; after MAX_ATTEMPTS a message goes to
 `webjobs-blobtrigger-poison`.
+
+Polling adapts: a container is listed every `DEVHOST_BLOB_POLL_SECONDS` (0.5) when idle,
+every 0.1 s for a while after activity (a new blob, an API call, a blob written by a devhost
+process), never more often than 4x the time a listing takes. Event Grid notifications
+posted to /runtime/webhooks/blobs run their blob at once through the same receipts.
 """
 
 from __future__ import annotations
@@ -15,27 +20,30 @@ import logging
 import os
 import re
 import threading
-import typing
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import azure.functions as func
 from azure.core.exceptions import ResourceExistsError
-from azure.storage.blob import BlobClient, ContainerClient, StorageStreamDownloader
 
 from devhost.app_loader import FunctionSpec
 from devhost.config import HostConfig
-from devhost.invoke import invoke
+from devhost.connections import storage_for
+from devhost.inputs import blob_argument, blob_properties
+from devhost.invoke import describe, invoke
 from devhost.leases import ensure_hosts_container, try_lease
+from devhost.notify import subscribe
 from devhost.queues import ensure_queue
-from devhost.storage import blob_service, encode_message, queue_service
+from devhost.storage import encode_message
 
-__all__ = ["BlobListener", "blob_value", "path_pattern"]
+__all__ = ["BlobListener", "BlobRunner", "blob_value", "path_pattern"]
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 POISON_QUEUE = "webjobs-blobtrigger-poison"
+FAST_POLL = 0.1
+ACTIVE_WINDOW = 15.0  # seconds of fast polling after activity
 
 
 def path_pattern(path: str) -> tuple[str, str, re.Pattern[str]]:
@@ -54,63 +62,38 @@ def path_pattern(path: str) -> tuple[str, str, re.Pattern[str]]:
     return container, prefix, re.compile(regex or ".+")
 
 
-def _annotation(spec: FunctionSpec) -> Any:
-    name = spec.trigger["name"]
-    try:
-        return typing.get_type_hints(spec.callable).get(name)
-    except Exception:
-        return None
-
-
-def blob_value(spec: FunctionSpec, container: str, name: str) -> tuple[Any, dict[str, str]]:
-    """The trigger argument (SDK type or InputStream) and the path's name bindings."""
+def blob_value(spec: FunctionSpec, container: str, name: str) -> tuple[Any, dict[str, Any]]:
+    """The trigger argument (SDK type, InputStream, str or bytes) and the binding data."""
     _, _, pattern = path_pattern(spec.trigger["path"])
     match = pattern.fullmatch(name)
-    metadata = dict(match.groupdict()) if match else {}
-    metadata.setdefault("name", name)
-    client = blob_service().get_blob_client(container, name)
-    kind = _annotation(spec)
-    if isinstance(kind, type) and issubclass(kind, BlobClient):
-        return client, metadata
-    if isinstance(kind, type) and issubclass(kind, ContainerClient):
-        return blob_service().get_container_client(container), metadata
-    if isinstance(kind, type) and issubclass(kind, StorageStreamDownloader):
-        return client.download_blob(), metadata
-    data = client.download_blob().readall()  # InputStream holds the whole blob in memory
-    stream = func.blob.InputStream(
-        data=data, name=f"{container}/{name}", uri=client.url, length=len(data)
-    )
-    return stream, metadata
+    data: dict[str, Any] = dict(match.groupdict()) if match else {}
+    data.setdefault("name", name)
+    data["BlobTrigger"] = f"{container}/{name}"
+    client = storage_for(spec.trigger.get("connection")).blob.get_blob_client(container, name)
+    data["Uri"] = client.url
+    value = blob_argument(spec, spec.trigger, container, name, trigger=True)
+    if spec.input_bindings or spec.output_bindings:
+        with contextlib.suppress(Exception):  # properties for {expressions} in other bindings
+            props = client.get_blob_properties()
+            data["Properties"] = blob_properties(props)
+            data["Metadata"] = dict(props.metadata or {})
+    return value, data
 
 
-class BlobListener:
-    def __init__(self, spec: FunctionSpec, config: HostConfig, stop: threading.Event) -> None:
-        self.spec, self.config, self.stop = spec, config, stop
+class BlobRunner:
+    """Runs one blob version of one function at most once, recorded by a leased receipt."""
+
+    def __init__(self, spec: FunctionSpec, config: HostConfig) -> None:
+        self.spec, self.config = spec, config
         self.container, self.prefix, self.pattern = path_pattern(spec.trigger["path"])
-        self.interval = float(os.environ.get("DEVHOST_BLOB_POLL_SECONDS", "1"))
         self.done: set[tuple[str, str]] = set()  # (blob, etag) settled: no storage round-trip
-        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
 
-    def run(self) -> None:
-        ensure_hosts_container()
-        with contextlib.suppress(ResourceExistsError):
-            blob_service().create_container(self.container)
-        container = blob_service().get_container_client(self.container)
-        while not self.stop.is_set():
-            try:
-                found = [
-                    (b.name, str(b.etag).strip('"'))
-                    for b in container.list_blobs(name_starts_with=self.prefix or None)
-                    if self.pattern.fullmatch(b.name)
-                ]
-                pending = [item for item in found if item not in self.done]
-                list(self.pool.map(lambda item: self._try(*item), pending))
-            except Exception as exc:
-                logger.warning("scanning %s failed: %s", self.container, exc)
-            self.stop.wait(self.interval)
-        self.pool.shutdown(wait=True)
+    def matches(self, container: str, name: str) -> bool:
+        return container == self.container and bool(self.pattern.fullmatch(name))
 
-    def _try(self, name: str, etag: str) -> None:
+    def try_blob(self, name: str, etag: str) -> None:
+        if (name, etag) in self.done:
+            return
         receipt = (
             f"blobreceipts/{self.config.host_id}/{self.spec.name}/{etag}/{self.container}/{name}"
         )
@@ -123,7 +106,7 @@ class BlobListener:
             if meta.get("status") in ("completed", "poisoned"):
                 self.done.add((name, etag))
                 return
-            outcome = self._run(name, etag)
+            outcome = self._run(name)
             attempts += 1
             if outcome:
                 meta = {"status": "completed", "attempts": str(attempts)}
@@ -138,21 +121,21 @@ class BlobListener:
         finally:
             lease.release()
 
-    def _run(self, name: str, etag: str) -> bool:
+    def _run(self, name: str) -> bool:
         try:
-            value, metadata = blob_value(self.spec, self.container, name)
-            invoke(
-                self.spec, value, label="blob", invocation_id=str(uuid.uuid4()), metadata=metadata
-            )
+            value, data = blob_value(self.spec, self.container, name)
+            invoke(self.spec, value, label="blob", invocation_id=str(uuid.uuid4()), data=data)
             return True
-        except Exception:
-            logger.exception(
-                "blob function %s failed on %s/%s", self.spec.name, self.container, name
-            )
+        except Exception as exc:
+            logger.error(
+                "blob function %s failed on %s/%s: %s",
+                self.spec.name, self.container, name, describe(exc), exc_info=exc,
+            )  # fmt: skip
             return False
 
     def _poison(self, name: str, etag: str) -> None:
-        queue = queue_service().get_queue_client(POISON_QUEUE)
+        storage = storage_for(self.spec.trigger.get("connection"))
+        queue = storage.queue.get_queue_client(POISON_QUEUE)
         ensure_queue(queue)
         body = {
             "Type": "BlobTrigger", "FunctionId": self.spec.name, "BlobType": "BlockBlob",
@@ -166,3 +149,59 @@ class BlobListener:
             MAX_ATTEMPTS,
             POISON_QUEUE,
         )
+
+
+class BlobListener:
+    def __init__(self, spec: FunctionSpec, config: HostConfig, stop: threading.Event) -> None:
+        self.spec, self.config, self.stop = spec, config, stop
+        self.runner = BlobRunner(spec, config)
+        self.container, self.prefix = self.runner.container, self.runner.prefix
+        self.idle = float(os.environ.get("DEVHOST_BLOB_POLL_SECONDS", "0.5"))
+        self.active_until = 0.0
+        self.wake = threading.Event()
+        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
+
+    def _on_event(self, event: str) -> None:
+        if event == f"blob:{self.container}":
+            self.active_until = time.monotonic() + ACTIVE_WINDOW
+            self.wake.set()
+        elif event == "http":
+            self.active_until = time.monotonic() + ACTIVE_WINDOW
+
+    def run(self) -> None:
+        ensure_hosts_container()
+        storage = storage_for(self.spec.trigger.get("connection"))
+        with contextlib.suppress(ResourceExistsError):
+            storage.blob.create_container(self.container)
+        container = storage.blob.get_container_client(self.container)
+        subscribe(self._on_event)
+        while not self.stop.is_set():
+            self.wake.clear()
+            started = time.monotonic()
+            listing = 0.0
+            try:
+                found = [
+                    (b.name, str(b.etag).strip('"'))
+                    for b in container.list_blobs(name_starts_with=self.prefix or None)
+                    if self.runner.pattern.fullmatch(b.name)
+                ]
+                listing = time.monotonic() - started
+                pending = [item for item in found if item not in self.runner.done]
+                if pending:
+                    self.active_until = time.monotonic() + ACTIVE_WINDOW
+                list(self.pool.map(lambda item: self.runner.try_blob(*item), pending))
+            except Exception as exc:
+                logger.warning("scanning %s failed: %s", self.container, describe(exc))
+                listing = self.idle
+            fast = time.monotonic() < self.active_until
+            interval = max(FAST_POLL if fast else self.idle, 4 * listing)
+            self._sleep(interval)
+        self.pool.shutdown(wait=True)
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stop.is_set() and not self.wake.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.wake.wait(min(left, 0.5))

@@ -7,21 +7,31 @@ import logging
 import os
 import secrets
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from devhost.app_loader import FunctionSpec, function_table, load_functions
+from devhost.app_loader import (
+    AppIndexError,
+    FunctionSpec,
+    function_table,
+    load_functions,
+    loaded_app,
+)
 from devhost.azurite import Azurite, port_open, start_azurite
 from devhost.config import apply_local_settings, load_host_config, load_local_settings
 from devhost.http_server import build_app
-from devhost.invoke import invoke
+from devhost.invoke import invoke, shutdown_asgi
 from devhost.logs import configure_logging
+from devhost.notify import ENV as NOTIFY_ENV
+from devhost.notify import install_send_hooks
 from devhost.supervisor import Supervisor
 
 __all__ = ["main"]
@@ -56,12 +66,13 @@ def run_startup_hook(app_dir: Path) -> None:
     logger.info("start-up command done: %s", command)
 
 
-def admin_value(spec: FunctionSpec, text: str) -> tuple[Any, dict[str, str]]:
+def admin_value(spec: FunctionSpec, text: str) -> tuple[Any, dict[str, Any]]:
     """The trigger value the admin invoker passes for `input` text."""
     if spec.trigger_type == "queueTrigger":
-        from devhost.queues import admin_queue_message
+        from devhost.queues import admin_queue_message, trigger_argument
 
-        return admin_queue_message(text), {}
+        message = admin_queue_message(text)
+        return trigger_argument(spec, message), {"QueueTrigger": text}
     if spec.trigger_type == "timerTrigger":
         from azure.functions.timer import TimerRequest
 
@@ -76,10 +87,36 @@ def admin_value(spec: FunctionSpec, text: str) -> tuple[Any, dict[str, str]]:
 
 def invoke_other(spec: FunctionSpec, text: str) -> None:
     try:
-        value, metadata = admin_value(spec, text)
-        invoke(spec, value, label="admin", invocation_id=str(uuid.uuid4()), metadata=metadata)
+        value, data = admin_value(spec, text)
+        invoke(spec, value, label="admin", invocation_id=str(uuid.uuid4()), data=data)
     except Exception:
         logger.exception("admin invocation of %s failed", spec.name)
+
+
+class BlobEvents:
+    """Runs blob functions for Event Grid notifications, once per version (receipts)."""
+
+    def __init__(self, app_dir: Path) -> None:
+        self.config = load_host_config(app_dir)
+        self.runners: dict[str, Any] = {}
+
+    def __call__(self, spec: FunctionSpec, container: str, name: str) -> None:
+        from devhost.blobs import BlobRunner
+        from devhost.connections import storage_for
+
+        try:
+            runner = self.runners.get(spec.name)
+            if runner is None:
+                runner = self.runners[spec.name] = BlobRunner(spec, self.config)
+            if not runner.matches(container, name):
+                return
+            client = storage_for(spec.trigger.get("connection")).blob.get_blob_client(
+                container, name
+            )
+            etag = str(client.get_blob_properties().etag).strip('"')
+            runner.try_blob(name, etag)
+        except Exception:
+            logger.exception("Event Grid event for %s/%s (%s) failed", container, name, spec.name)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -99,22 +136,33 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["AzureWebJobsStorage"] = connection  # noqa: SIM112
     if not os.environ.get("DEV_API_KEY"):
         os.environ["DEV_API_KEY"] = secrets.token_urlsafe(24)
+    if not os.environ.get("DEVHOST_MASTER_KEY"):
+        os.environ["DEVHOST_MASTER_KEY"] = secrets.token_urlsafe(24)
+    notify_dir = tempfile.mkdtemp(prefix="devhost-notify-")
+    os.environ[NOTIFY_ENV] = notify_dir
+    install_send_hooks()
     supervisor = Supervisor(app_dir, max(0, args.workers))
     try:
         run_startup_hook(app_dir)
-        specs = load_functions(app_dir)
+        try:
+            specs = load_functions(app_dir)
+        except AppIndexError as exc:
+            raise SystemExit(f"devhost: cannot host {app_dir}: {exc}") from None
         config = load_host_config(app_dir)
         cors = (settings.get("Host") or {}).get("CORS", "")
         origins = [o.strip() for o in cors.split(",") if o.strip()]
         app = build_app(
-            app_dir, specs, config.route_prefix, invoke_other=invoke_other, cors_origins=origins
-        )
+            app_dir, specs, config.route_prefix, invoke_other=invoke_other, cors_origins=origins,
+            master_key=os.environ["DEVHOST_MASTER_KEY"], on_blob_event=BlobEvents(app_dir),
+        )  # fmt: skip
         base = f"http://{'localhost' if args.host == '127.0.0.1' else args.host}:{args.port}"
         api = f"{base}/{config.route_prefix}" if config.route_prefix else base
         print(
             f"\ndevhost: {app_dir}\n  site:     {base}/\n  API:      {api}/\n"
             f"  storage:  {storage_note}\n  workers:  {args.workers}\n"
-            f"  DEV_API_KEY={os.environ['DEV_API_KEY']}\n\nFunctions:\n{function_table(specs)}\n",
+            f"  DEV_API_KEY={os.environ['DEV_API_KEY']}\n"
+            f"  master key (x-functions-key for /admin/functions/*): "
+            f"{os.environ['DEVHOST_MASTER_KEY']}\n\nFunctions:\n{function_table(specs)}\n",
             flush=True,
         )
         supervisor.start()
@@ -123,7 +171,9 @@ def main(argv: list[str] | None = None) -> None:
         )
         server.run()
     finally:
+        shutdown_asgi(loaded_app())
         supervisor.stop()
+        shutil.rmtree(notify_dir, ignore_errors=True)
         if azurite is not None:
             azurite.stop()
         logger.info("devhost stopped")

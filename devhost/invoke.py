@@ -1,19 +1,32 @@
-"""Call a user function with its trigger value and output bindings; one log line per call."""
+"""Call a user function as the Python worker does; one log line per call.
+
+Arguments: the trigger value, input bindings, `func.Out` holders for output bindings,
+`context` when the function declares it, and trigger binding data (e.g. a blob path's
+`{name}`) for parameters of that name. Async functions run on one event loop per process.
+After the call, output bindings are written; the HTTP answer (the `$return` value or the
+http output's Out) is returned.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-import json
 import logging
+import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from devhost.app_loader import FunctionSpec
-from devhost.storage import blob_service, encode_message, queue_service
+from devhost.context import new_context
+from devhost.inputs import input_values
+from devhost.outputs import write_output
 
-__all__ = ["Out", "invoke"]
+__all__ = ["Out", "describe", "invoke", "shutdown_asgi"]
 
 logger = logging.getLogger("devhost.invocations")
+_loop: asyncio.AbstractEventLoop | None = None
+_loop_lock = threading.Lock()
 
 
 class Out:
@@ -31,32 +44,34 @@ class Out:
         return self.value
 
 
-def _accepts(function: Any, name: str) -> bool:
-    try:
-        return name in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
+def _event_loop() -> asyncio.AbstractEventLoop:
+    global _loop
+    with _loop_lock:
+        if _loop is None:
+            _loop = asyncio.new_event_loop()
+            threading.Thread(target=_loop.run_forever, daemon=True, name="async-functions").start()
+        return _loop
 
 
-def _write_output(
-    binding: dict[str, Any], value: Any, route: dict[str, str], encoding: str
-) -> None:
-    if value is None:
+def shutdown_asgi(app: Any) -> None:
+    """Send an AsgiFunctionApp's lifespan shutdown on the loop that started it.
+
+    The library's own __del__ would do it with a fresh event loop at interpreter exit and
+    wait forever for a lifespan task that lives on ours.
+    """
+    if not getattr(app, "startup_task_done", False) or _loop is None:
         return
-    kind = binding["type"]
-    if kind == "queue":
-        queue = queue_service().get_queue_client(binding["queueName"].format(**route))
-        values = value if isinstance(value, list) else [value]
-        for item in values:
-            text = item if isinstance(item, str | bytes) else json.dumps(item)
-            queue.send_message(encode_message(text, encoding))
-    elif kind == "blob":
-        container, _, name = binding["path"].format(**route).partition("/")
-        data = value.read() if hasattr(value, "read") else value
-        client = blob_service().get_blob_client(container, name)
-        client.upload_blob(data, overwrite=True)
-    else:
-        logger.warning("output binding type %s is not emulated: value dropped", kind)
+    app.startup_task_done = False
+    try:
+        asyncio.run_coroutine_threadsafe(app.middleware.notify_shutdown(), _loop).result(5)
+    except Exception as exc:
+        logger.warning("ASGI shutdown failed: %s", describe(exc))
+
+
+def describe(exc: BaseException) -> str:
+    """'Type: message' for logs (the message cut to one line)."""
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0][:300]}" if text else type(exc).__name__
 
 
 def invoke(
@@ -65,33 +80,47 @@ def invoke(
     *,
     label: str,
     invocation_id: str,
-    metadata: dict[str, str] | None = None,
+    data: dict[str, Any] | None = None,
     queue_encoding: str = "base64",
+    traceparent: str | None = None,
 ) -> Any:
-    """Run the function; re-raise its exception after logging. Returns its return value."""
-    metadata = metadata or {}
-    kwargs: dict[str, Any] = {spec.trigger["name"]: trigger_value}
-    outs: dict[str, Out] = {}
-    for binding in spec.output_bindings:
-        if binding["name"] != "$return":
-            outs[binding["name"]] = kwargs[binding["name"]] = Out()
-    for key, value in metadata.items():
-        if key not in kwargs and _accepts(spec.callable, key):
-            kwargs[key] = value
+    """Run the function; re-raise its exception after logging. Returns the HTTP answer."""
+    data = dict(data or {})
     started = time.perf_counter()
     outcome = "Succeeded"
     try:
-        result = spec.callable(**kwargs)
-        if inspect.iscoroutine(result):
-            import asyncio
-
-            result = asyncio.run(result)
+        kwargs: dict[str, Any] = {spec.trigger["name"]: trigger_value}
+        kwargs.update(input_values(spec, data))
+        outs: dict[str, Out] = {}
+        out_names = [b["name"] for b in spec.output_bindings]
+        if spec.http_output and spec.http_output != "$return":
+            out_names.append(spec.http_output)
+        for name in out_names:
+            if name != "$return":
+                outs[name] = kwargs[name] = Out()
+        if spec.accepts("context") and "context" not in kwargs:
+            kwargs["context"] = new_context(
+                invocation_id, spec.name, spec.app_dir or Path.cwd(), traceparent
+            )
+        for key, value in data.items():
+            if key not in kwargs and isinstance(value, str) and spec.accepts(key):
+                kwargs[key] = value
+        if inspect.iscoroutinefunction(spec.callable):
+            future = asyncio.run_coroutine_threadsafe(spec.callable(**kwargs), _event_loop())
+            result = future.result()
+        else:
+            result = spec.callable(**kwargs)
+            if inspect.iscoroutine(result):
+                result = asyncio.run_coroutine_threadsafe(result, _event_loop()).result()
         for binding in spec.output_bindings:
-            value = result if binding["name"] == "$return" else outs[binding["name"]].value
-            _write_output(binding, value, metadata, queue_encoding)
-        return result
+            name = binding["name"]
+            value = result if name == "$return" else outs[name].value
+            write_output(spec, binding, value, data, queue_encoding)
+        if spec.http_output is None:
+            return result
+        return result if spec.http_output == "$return" else outs[spec.http_output].value
     except BaseException as exc:
-        outcome = f"Failed {type(exc).__name__}"
+        outcome = f"Failed {describe(exc)}"
         raise
     finally:
         duration = (time.perf_counter() - started) * 1000

@@ -3,7 +3,9 @@
 Messages are received invisible for `visibility_hold` seconds and the hold is renewed at
 half of it while the function runs, so a long run is never delivered twice. On failure the
 message becomes visible again after `visibilityTimeout`; at `maxDequeueCount` its original
-text is copied to `<queue>-poison` and it is deleted.
+text is copied to `<queue>-poison` and it is deleted. With messageEncoding base64 (the
+default) a message that is not base64 goes to `<queue>-poison` at once, as in Azure.
+A listener in backoff polls at once when a devhost process has just sent to its queue.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import contextlib
 import logging
 import random
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -25,8 +28,11 @@ from azure.storage.queue import QueueClient, QueueMessage
 
 from devhost.app_loader import FunctionSpec
 from devhost.config import QueueOptions
-from devhost.invoke import invoke
-from devhost.storage import queue_service
+from devhost.connections import storage_for
+from devhost.expressions import json_properties
+from devhost.inputs import convert_text
+from devhost.invoke import describe, invoke
+from devhost.notify import subscribe
 
 __all__ = ["QueueListener", "admin_queue_message"]
 
@@ -39,13 +45,41 @@ def ensure_queue(client: QueueClient) -> None:
         client.create_queue()
 
 
+class NotBase64Error(ValueError):
+    """A message is not base64 while messageEncoding is base64."""
+
+
 def decode_body(content: str, encoding: str) -> bytes:
     if encoding == "base64":
         try:
             return base64.b64decode(content, validate=True)
         except (binascii.Error, ValueError):
-            logger.warning("message is not base64 (messageEncoding base64): passed as text")
+            raise NotBase64Error("message is not valid base64 (messageEncoding base64)") from None
     return content.encode("utf-8")
+
+
+def binding_data(message: QueueMessage, body: bytes) -> dict[str, Any]:
+    """The trigger's binding data: queueTrigger, message fields, JSON body properties."""
+    text = body.decode("utf-8", errors="replace")
+    return {
+        **json_properties(body),
+        "QueueTrigger": text, "Id": message.id, "DequeueCount": message.dequeue_count,
+        "PopReceipt": message.pop_receipt, "InsertionTime": _iso(message.inserted_on),
+        "ExpirationTime": _iso(message.expires_on),
+        "NextVisibleTime": _iso(message.next_visible_on),
+    }  # fmt: skip
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def trigger_argument(spec: FunctionSpec, message: FunctionsQueueMessage) -> Any:
+    """QueueMessage, or str/bytes when the parameter (or data_type) asks for it."""
+    converted = convert_text(
+        message.get_body(), spec.annotation(spec.trigger["name"]), spec.trigger.get("dataType")
+    )
+    return message if converted is None else converted
 
 
 def to_functions_message(message: QueueMessage, body: bytes) -> FunctionsQueueMessage:
@@ -104,7 +138,9 @@ class QueueListener:
     def __init__(self, spec: FunctionSpec, options: QueueOptions, stop: threading.Event) -> None:
         self.spec, self.options, self.stop = spec, options, stop
         self.queue_name: str = spec.trigger["queueName"]
-        self.client = queue_service().get_queue_client(self.queue_name)
+        self.service = storage_for(spec.trigger.get("connection")).queue
+        self.client = self.service.get_queue_client(self.queue_name)
+        self.wake = threading.Event()
         self.pool = ThreadPoolExecutor(
             max_workers=options.batch_size + options.new_batch_threshold,
             thread_name_prefix=f"q-{self.queue_name}",
@@ -112,8 +148,24 @@ class QueueListener:
         self.in_flight = 0
         self.changed = threading.Condition()
 
+    def _on_event(self, event: str) -> None:
+        if event == f"queue:{self.queue_name.lower()}":
+            self.wake.set()
+
+    def _sleep(self, seconds: float) -> bool:
+        """Wait out a backoff; True when woken by a send to this queue."""
+        deadline = time.monotonic() + seconds
+        while not self.stop.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            if self.wake.wait(min(left, 0.5)):
+                return True
+        return False
+
     def run(self) -> None:
         ensure_queue(self.client)
+        subscribe(self._on_event)
         delay = MIN_POLL
         hold = max(1, int(self.options.visibility_hold))
         while not self.stop.is_set():
@@ -122,6 +174,7 @@ class QueueListener:
                 if self.in_flight > self.options.new_batch_threshold:
                     self.changed.wait(0.5)
                     continue
+            self.wake.clear()
             try:
                 pager = self.client.receive_messages(
                     messages_per_page=self.options.batch_size, visibility_timeout=hold
@@ -131,8 +184,10 @@ class QueueListener:
                 logger.warning("polling %s failed: %s", self.queue_name, exc)
                 messages = []
             if not messages:
-                self.stop.wait(delay)
-                delay = min(self.options.max_polling_interval, random.uniform(delay, delay * 2))
+                if self._sleep(delay):
+                    delay = MIN_POLL
+                else:
+                    delay = min(self.options.max_polling_interval, random.uniform(delay, delay * 2))
                 continue
             delay = MIN_POLL
             for message in messages:
@@ -151,25 +206,43 @@ class QueueListener:
                 self.in_flight -= 1
                 self.changed.notify_all()
 
+    def _poison(self, message: QueueMessage, receipt: str) -> None:
+        poison = self.service.get_queue_client(f"{self.queue_name}-poison")
+        ensure_queue(poison)
+        poison.send_message(message.content)
+        self._settle(lambda: self.client.delete_message(message.id, receipt))
+
     def _handle(self, message: QueueMessage) -> None:
-        body = decode_body(message.content, self.options.message_encoding)
+        try:
+            body = decode_body(message.content, self.options.message_encoding)
+        except NotBase64Error as exc:
+            self._poison(message, message.pop_receipt or "")
+            logger.error(
+                "queue %s: message %s %s: moved to %s-poison without running %s",
+                self.queue_name, message.id, exc, self.queue_name, self.spec.name,
+            )  # fmt: skip
+            return
+        functions_message = to_functions_message(message, body)
         with _Hold(self.client, message, self.options.visibility_hold) as hold:
             try:
                 invoke(
-                    self.spec, to_functions_message(message, body), label="queue",
+                    self.spec, trigger_argument(self.spec, functions_message), label="queue",
                     invocation_id=message.id, queue_encoding=self.options.message_encoding,
+                    data=binding_data(message, body),
                 )  # fmt: skip
                 failed = False
-            except Exception:
+            except Exception as exc:
                 failed = True
+                logger.error(
+                    "queue %s: function %s failed on message %s (attempt %s of %s): %s",
+                    self.queue_name, self.spec.name, message.id, message.dequeue_count,
+                    self.options.max_dequeue_count, describe(exc), exc_info=exc,
+                )  # fmt: skip
         receipt = hold.pop_receipt
         if not failed:
             self._settle(lambda: self.client.delete_message(message.id, receipt))
         elif (message.dequeue_count or 0) >= self.options.max_dequeue_count:
-            poison = queue_service().get_queue_client(f"{self.queue_name}-poison")
-            ensure_queue(poison)
-            poison.send_message(message.content)
-            self._settle(lambda: self.client.delete_message(message.id, receipt))
+            self._poison(message, receipt)
             logger.warning(
                 "message %s moved to %s-poison after %s attempts",
                 message.id, self.queue_name, message.dequeue_count,

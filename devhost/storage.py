@@ -11,7 +11,7 @@ from azure.core.pipeline.transport import RequestsTransport
 from azure.storage.blob import BlobServiceClient
 from azure.storage.queue import QueueServiceClient
 
-__all__ = ["blob_service", "connection_string", "encode_message", "queue_service"]
+__all__ = ["blob_service", "connection_string", "encode_message", "queue_service", "transport"]
 
 HOSTS_CONTAINER = "azure-webjobs-hosts"
 
@@ -23,7 +23,7 @@ def connection_string() -> str:
     return value
 
 
-def _transport() -> RequestsTransport:
+def transport() -> RequestsTransport:
     # Every listener thread shares these clients: the default pool of 10 connections would
     # be discarded and reopened all the time.
     session = requests.Session()
@@ -35,12 +35,12 @@ def _transport() -> RequestsTransport:
 
 @cache
 def blob_service() -> BlobServiceClient:
-    return BlobServiceClient.from_connection_string(connection_string(), transport=_transport())
+    return BlobServiceClient.from_connection_string(connection_string(), transport=transport())
 
 
 @cache
 def queue_service() -> QueueServiceClient:
-    return QueueServiceClient.from_connection_string(connection_string(), transport=_transport())
+    return QueueServiceClient.from_connection_string(connection_string(), transport=transport())
 
 
 def encode_message(body: bytes | str, encoding: str) -> str:

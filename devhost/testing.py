@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -33,6 +34,12 @@ class DevHost:
     log_path: Path
     process: subprocess.Popen[bytes]
     port: int
+    master_key: str = ""
+
+    @property
+    def admin_headers(self) -> dict[str, str]:
+        """Headers for /admin/functions/* (the host's master key)."""
+        return {"x-functions-key": self.master_key}
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -60,6 +67,7 @@ def run_devhost(
         p for p in (str(REPO_ROOT), child_env.get("PYTHONPATH", "")) if p
     )
     child_env.setdefault("PYTHONUNBUFFERED", "1")
+    child_env.setdefault("DEVHOST_MASTER_KEY", secrets.token_urlsafe(16))
     command = [sys.executable, "-m", "devhost", "--app-dir", str(app_dir)]
     command += ["--port", str(port), "--workers", str(workers)]
     with log_path.open("ab") as log:
@@ -67,7 +75,9 @@ def run_devhost(
             command, cwd=app_dir, env=child_env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
-    host = DevHost(f"http://127.0.0.1:{port}", log_path, process, port)
+    host = DevHost(
+        f"http://127.0.0.1:{port}", log_path, process, port, child_env["DEVHOST_MASTER_KEY"]
+    )
     try:
         _wait_ready(host, timeout)
         yield host

@@ -4,6 +4,8 @@ One process runs a timer at a time (a renewed lease on `locks/<hostId>/<function
 azure-webjobs-hosts). Its schedule status lives in `timers/<hostId>/<function>/status`
 (Last, Next, LastUpdated, as the host's monitor keeps it); a stored Next already in the
 past when the timer starts means downtime: the timer runs at once with past_due=True.
+As in Azure, the status is kept only when `use_monitor` is on, which it is by default for
+schedules that recur every minute or less often (off for shorter ones).
 """
 
 from __future__ import annotations
@@ -40,6 +42,15 @@ class Schedule:
             raise ValueError(f"not an NCRONTAB expression: {expression!r}")
         self.seconds_first = len(fields) == 6
 
+    def shortest_interval(self, samples: int = 5) -> float:
+        moment = datetime.now(UTC)
+        gaps = []
+        for _ in range(samples):
+            nxt = self.next_after(moment)
+            gaps.append((nxt - moment).total_seconds())
+            moment = nxt
+        return min(gaps[1:]) if len(gaps) > 1 else gaps[0]
+
     def next_after(self, moment: datetime) -> datetime:
         if self.interval is not None:
             return moment + timedelta(seconds=self.interval)
@@ -59,6 +70,8 @@ class TimerListener:
         base = f"{config.host_id}/{spec.name}"
         self.lock_name = f"locks/{base}"
         self.status = blob_service().get_blob_client(HOSTS_CONTAINER, f"timers/{base}/status")
+        monitor = spec.trigger.get("useMonitor")
+        self.monitor = self.schedule.shortest_interval() >= 60 if monitor is None else bool(monitor)
 
     def run(self) -> None:
         ensure_hosts_container()
@@ -73,6 +86,8 @@ class TimerListener:
                 lease.release()
 
     def _stored(self) -> dict[str, str]:
+        if not self.monitor:
+            return {}
         try:
             status: dict[str, str] = json.loads(self.status.download_blob().readall() or b"{}")
         except (ResourceNotFoundError, ValueError):
@@ -84,6 +99,8 @@ class TimerListener:
         return datetime.fromisoformat(status["Next"]) if status.get("Next") else None
 
     def _save(self, last: datetime, next_: datetime) -> None:
+        if not self.monitor:
+            return
         now = datetime.now(UTC)
         body = {"Last": _iso(last), "Next": _iso(next_), "LastUpdated": _iso(now)}
         self.status.upload_blob(json.dumps(body).encode(), overwrite=True)

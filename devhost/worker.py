@@ -17,6 +17,7 @@ from pathlib import Path
 from devhost.app_loader import FunctionSpec, load_functions
 from devhost.config import HostConfig, load_host_config
 from devhost.logs import configure_logging
+from devhost.notify import install_send_hooks
 
 __all__ = ["start_listeners"]
 
@@ -33,9 +34,13 @@ def start_listeners(
     threads = []
     for spec in specs:
         listener: QueueListener | BlobListener | TimerListener
+        if spec.disabled:
+            continue
         if spec.trigger_type == "queueTrigger":
             listener = QueueListener(spec, config.queues, stop)
         elif spec.trigger_type == "blobTrigger":
+            if str(spec.trigger.get("source")) == "EventGrid" and not _poll_event_grid():
+                continue  # fed only by /runtime/webhooks/blobs, as in Azure
             listener = BlobListener(spec, config, stop)
         elif spec.trigger_type == "timerTrigger":
             listener = TimerListener(spec, config, stop)
@@ -47,6 +52,13 @@ def start_listeners(
         thread.start()
         threads.append(thread)
     return threads
+
+
+def _poll_event_grid() -> bool:
+    """DEVHOST_EVENTGRID_POLLING=false: source="EventGrid" triggers fire only on events."""
+    return os.environ.get("DEVHOST_EVENTGRID_POLLING", "true").strip().lower() not in (
+        "0", "false", "no",
+    )  # fmt: skip
 
 
 def _guarded(target: Callable[[], None], name: str) -> Callable[[], None]:
@@ -70,6 +82,7 @@ def main() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     parent = os.getppid()
+    install_send_hooks()
     specs = load_functions(args.app_dir)
     threads = start_listeners(specs, load_host_config(args.app_dir), stop)
     while not stop.wait(1.0):

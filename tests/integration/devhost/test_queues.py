@@ -96,13 +96,16 @@ def test_queue_output_binding_and_admin_invoke(basic_host: Any, results: Contain
     answer = httpx.post(f"{basic_host.base_url}/api/enqueue", content=text.encode())
     assert answer.text == "queued"
     admin_text = f"via-admin {uuid.uuid4().hex}"
-    invoked = httpx.post(
-        f"{basic_host.base_url}/admin/functions/record_queue", json={"input": admin_text}
-    )
+    url = f"{basic_host.base_url}/admin/functions/record_queue"
+    assert httpx.post(url, json={"input": admin_text}).status_code == 401  # no master key
+    invoked = httpx.post(url, json={"input": admin_text}, headers=basic_host.admin_headers)
     assert invoked.status_code == 202
 
     def bodies() -> set[str]:
         return {r["body"] for r in read_results(results, "record/").values()}
 
     wait_for(lambda: {text, admin_text} <= bodies(), what="output-binding and admin messages")
-    assert httpx.post(f"{basic_host.base_url}/admin/functions/nope", json={}).status_code == 404
+    missing = httpx.post(
+        f"{basic_host.base_url}/admin/functions/nope", json={}, headers=basic_host.admin_headers
+    )
+    assert missing.status_code == 404

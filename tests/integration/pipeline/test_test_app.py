@@ -86,7 +86,11 @@ def test_cleanup_timer_expires_outputs_and_removes_old_records(
     services.jobs.delete(old_job)
     backdated = old_job.model_dump() | {"created_at": utcnow() - timedelta(days=8), "row_key": ""}
     services.jobs.create(Job.model_validate(backdated))
-    fired = httpx.post(f"{test_app_host.base_url}/admin/functions/cleanup", json={"input": ""})
+    fired = httpx.post(
+        f"{test_app_host.base_url}/admin/functions/cleanup",
+        json={"input": ""},
+        headers=test_app_host.admin_headers,
+    )
     assert fired.status_code == 202
     final, _ = test_client.wait(expiring, until=("expired",))
     assert final["status"] == "expired"

@@ -52,8 +52,9 @@ def client(tmp_path: Path) -> AsgiClient:
         FunctionSpec("tick", "timerTrigger", {"name": "t", "schedule": "* * * * *"}, [], print),
     ]
     app = build_app(
-        tmp_path, specs, "api", invoke_other=lambda spec, text: invoked.append((spec.name, text))
-    )
+        tmp_path, specs, "api", invoke_other=lambda spec, text: invoked.append((spec.name, text)),
+        master_key="mk",
+    )  # fmt: skip
     test_client = AsgiClient(app)
     test_client.invoked = invoked  # type: ignore[attr-defined]
     return test_client
@@ -64,15 +65,18 @@ def test_dispatch_and_errors(client: AsgiClient) -> None:
     assert client.get("/api/hello/42").status_code == 404
     assert client.post("/api/hello/ann").headers["allow"] == "GET"
     assert client.get("/api/boom").status_code == 500
-    assert client.post("/api/none").status_code == 204
+    assert client.post("/api/none").status_code == 500  # the worker cannot encode None
     assert client.get("/api/").status_code == 404  # under the prefix: never the site
 
 
 def test_site_and_admin(client: AsgiClient) -> None:
     assert client.get("/").text == "<p>site</p>"
-    assert client.post("/admin/functions/tick", json={"input": "x"}).status_code == 202
-    assert client.post("/admin/functions/hello", json={}).status_code == 400
-    assert client.post("/admin/functions/missing", json={}).status_code == 404
+    key = {"x-functions-key": "mk"}
+    assert client.post("/admin/functions/tick", json={"input": "x"}).status_code == 401
+    assert client.post("/admin/functions/tick?code=bad", json={"input": "x"}).status_code == 401
+    assert client.post("/admin/functions/tick?code=mk", json={"input": "x"}).status_code == 202
+    assert client.post("/admin/functions/hello", json={}, headers=key).status_code == 400
+    assert client.post("/admin/functions/missing", json={}, headers=key).status_code == 404
     assert client.get("/admin/host/status").json()["functions"] == ["hello", "boom", "none", "tick"]
 
 
@@ -85,3 +89,31 @@ def test_to_response_keeps_status_headers_and_type() -> None:
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     with pytest.raises(TypeError, match="dict"):
         to_response({"not": "allowed"})
+
+
+def test_every_set_cookie_header_is_sent() -> None:
+    answer = func.HttpResponse("ok")
+    answer.headers.add("Set-Cookie", "a=1; Path=/")
+    answer.headers.add("Set-Cookie", "b=2; HttpOnly")
+    response = to_response(answer)
+    cookies = [v for k, v in response.raw_headers if k == b"set-cookie"]
+    assert cookies == [b"a=1; Path=/", b"b=2; HttpOnly"]
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT", "1000")
+    seen: list[int] = []
+    specs = [_http("up", "up", ["POST"], lambda req: seen.append(len(req.get_body())) or "ok")]
+    client = AsgiClient(build_app(tmp_path, specs, "api", invoke_other=print))
+    assert client.post("/api/up", content=b"x" * 1000).text == "ok"
+    assert client.post("/api/up", content=b"x" * 1001).status_code == 413
+
+    async def chunks() -> Any:  # no Content-Length: counted while streaming
+        for _ in range(5):
+            yield b"y" * 400
+
+    assert client.post("/api/up", content=chunks()).status_code == 413
+    assert seen == [1000]

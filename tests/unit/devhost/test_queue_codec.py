@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from devhost.queues import decode_body
+import pytest
+
+from devhost.queues import NotBase64Error, decode_body
 from devhost.storage import encode_message
 
 
@@ -17,5 +19,6 @@ def test_none_encoding_is_raw_text() -> None:
     assert decode_body("plain", "none") == b"plain"
 
 
-def test_text_that_is_not_base64_is_passed_through() -> None:
-    assert decode_body('{"a": 1}', "base64") == b'{"a": 1}'
+def test_text_that_is_not_base64_is_refused_as_in_azure() -> None:
+    with pytest.raises(NotBase64Error):
+        decode_body('{"a": 1}', "base64")

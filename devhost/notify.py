@@ -1,0 +1,124 @@
+"""Wake-ups between devhost processes: "a message was just sent to queue Q", "blobs may be new".
+
+Azure's host polls a queue at once when its own output binding wrote to it instead of
+waiting out the listener's backoff. devhost does the same across its processes: each
+worker binds a Unix datagram socket in DEVHOST_NOTIFY_DIR; whoever sends a queue message
+(an output binding, or the app's own azure-storage-queue client in a devhost process)
+sends the queue's name to every socket. The parent also signals HTTP activity, which
+makes blob listeners poll quickly for a while (uploads follow API calls).
+Best effort: a lost datagram only means the usual polling delay.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["announce", "announce_blob", "announce_queue", "install_send_hooks", "subscribe"]
+
+logger = logging.getLogger(__name__)
+ENV = "DEVHOST_NOTIFY_DIR"
+_subscribers: list[Callable[[str], None]] = []
+_lock = threading.Lock()
+_server: socket.socket | None = None
+_sender: socket.socket | None = None
+
+
+def _directory() -> Path | None:
+    value = os.environ.get(ENV)
+    return Path(value) if value else None
+
+
+def announce(event: str) -> None:
+    """Send `event` to every devhost process listening (this one included)."""
+    directory = _directory()
+    if directory is None:
+        _deliver(event)
+        return
+    global _sender
+    if _sender is None:
+        _sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        _sender.setblocking(False)
+    payload = event.encode()[:1024]
+    with contextlib.suppress(OSError):
+        for path in directory.glob("*.sock"):
+            with contextlib.suppress(OSError):
+                _sender.sendto(payload, str(path))
+
+
+def announce_queue(name: str) -> None:
+    announce(f"queue:{name.lower()}")
+
+
+def announce_blob(container: str) -> None:
+    announce(f"blob:{container.lower()}")
+
+
+def _deliver(event: str) -> None:
+    with _lock:
+        callbacks = list(_subscribers)
+    for callback in callbacks:
+        try:
+            callback(event)
+        except Exception:
+            logger.exception("notification handler failed")
+
+
+def subscribe(callback: Callable[[str], None]) -> None:
+    """Call `callback(event)` for every event announced to this process."""
+    global _server
+    with _lock:
+        _subscribers.append(callback)
+        directory = _directory()
+        if _server is not None or directory is None:
+            return
+        path = directory / f"w{os.getpid()}.sock"
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        _server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        _server.bind(str(path))
+    threading.Thread(target=_serve, args=(_server,), daemon=True, name="notify").start()
+
+
+def _serve(server: socket.socket) -> None:
+    while True:
+        try:
+            data = server.recv(1024)
+        except OSError:
+            return
+        _deliver(data.decode(errors="replace"))
+
+
+def install_send_hooks() -> None:
+    """Announce queue sends and blob uploads made through the SDK clients in this process."""
+    from azure.storage.blob import BlobClient
+    from azure.storage.queue import QueueClient
+
+    if getattr(QueueClient.send_message, "_devhost_hook", False):
+        return
+
+    def hook(original: Callable[..., Any], event: Callable[[Any], None]) -> Callable[..., Any]:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            result = original(self, *args, **kwargs)
+            with contextlib.suppress(Exception):
+                event(self)
+            return result
+
+        wrapper._devhost_hook = True  # type: ignore[attr-defined]
+        wrapper.__doc__ = original.__doc__
+        return wrapper
+
+    QueueClient.send_message = hook(  # type: ignore[method-assign]
+        QueueClient.send_message, lambda c: announce_queue(c.queue_name)
+    )
+    for method in ("upload_blob", "commit_block_list"):
+        setattr(
+            BlobClient, method,
+            hook(getattr(BlobClient, method), lambda c: announce_blob(c.container_name)),
+        )  # fmt: skip
