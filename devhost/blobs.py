@@ -101,7 +101,7 @@ class BlobRunner:
         if lease is None:  # another worker runs it now
             return
         try:
-            meta = lease.blob.get_blob_properties().metadata or {}
+            meta = {} if lease.created else (lease.blob.get_blob_properties().metadata or {})
             attempts = int(meta.get("attempts", "0"))
             if meta.get("status") in ("completed", "poisoned"):
                 self.done.add((name, etag))

@@ -25,8 +25,9 @@ def ensure_hosts_container() -> None:
 class HeldLease:
     """A lease we hold; `lost` is set when a renewal fails."""
 
-    def __init__(self, blob: BlobClient, lease: BlobLeaseClient) -> None:
+    def __init__(self, blob: BlobClient, lease: BlobLeaseClient, *, created: bool = False) -> None:
         self.blob, self.lease = blob, lease
+        self.created = created  # the blob was made just now (so it has no metadata yet)
         self.lost = threading.Event()
         self._released = threading.Event()
         self._thread = threading.Thread(target=self._renew, daemon=True, name="lease-renew")
@@ -55,11 +56,14 @@ class HeldLease:
 def try_lease(blob_name: str) -> HeldLease | None:
     """Create blob_name if missing and lease it, or None when someone else holds it."""
     blob = blob_service().get_blob_client(HOSTS_CONTAINER, blob_name)
-    with contextlib.suppress(ResourceExistsError):
+    created = True
+    try:
         blob.upload_blob(b"", overwrite=False)
+    except ResourceExistsError:
+        created = False
     lease = BlobLeaseClient(blob)
     try:
         lease.acquire(lease_duration=LEASE_SECONDS)
     except HttpResponseError:  # 409 LeaseAlreadyPresent
         return None
-    return HeldLease(blob, lease)
+    return HeldLease(blob, lease, created=created)

@@ -20,7 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["announce", "announce_blob", "announce_queue", "install_send_hooks", "subscribe"]
+__all__ = [
+    "announce", "announce_blob", "announce_queue", "announcing", "install_send_hooks", "subscribe",
+]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 ENV = "DEVHOST_NOTIFY_DIR"
@@ -95,6 +97,21 @@ def _serve(server: socket.socket) -> None:
         _deliver(data.decode(errors="replace"))
 
 
+def announcing(original: Callable[..., Any], event: Callable[[Any], None]) -> Callable[..., Any]:
+    """`original` (a client method), then `event(client)` once it has succeeded."""
+
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)
+        with contextlib.suppress(Exception):
+            event(self)
+        return result
+
+    wrapper._devhost_hook = True  # type: ignore[attr-defined]
+    wrapper.__wrapped__ = original  # type: ignore[attr-defined]
+    wrapper.__doc__ = original.__doc__
+    return wrapper
+
+
 def install_send_hooks() -> None:
     """Announce queue sends and blob uploads made through the SDK clients in this process."""
     from azure.storage.blob import BlobClient
@@ -102,23 +119,11 @@ def install_send_hooks() -> None:
 
     if getattr(QueueClient.send_message, "_devhost_hook", False):
         return
-
-    def hook(original: Callable[..., Any], event: Callable[[Any], None]) -> Callable[..., Any]:
-        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            result = original(self, *args, **kwargs)
-            with contextlib.suppress(Exception):
-                event(self)
-            return result
-
-        wrapper._devhost_hook = True  # type: ignore[attr-defined]
-        wrapper.__doc__ = original.__doc__
-        return wrapper
-
-    QueueClient.send_message = hook(  # type: ignore[method-assign]
+    QueueClient.send_message = announcing(  # type: ignore[method-assign]
         QueueClient.send_message, lambda c: announce_queue(c.queue_name)
     )
     for method in ("upload_blob", "commit_block_list"):
         setattr(
             BlobClient, method,
-            hook(getattr(BlobClient, method), lambda c: announce_blob(c.container_name)),
+            announcing(getattr(BlobClient, method), lambda c: announce_blob(c.container_name)),
         )  # fmt: skip
