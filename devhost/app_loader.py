@@ -151,6 +151,17 @@ def _unsupported(bindings: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def _unbound(function: Callable[..., Any], bindings: list[dict[str, Any]]) -> str | None:
+    """The worker's load check: parameters and bindings must match one to one."""
+    params = set(_parameters(function)) - {"context"}
+    bound = {str(b["name"]) for b in bindings if b["name"] != "$return"}
+    if params - bound:
+        return f"parameters declared in Python but not bound: {sorted(params - bound)}"
+    if bound - params:
+        return f"bindings with no Python parameter: {sorted(bound - params)}"
+    return None
+
+
 def _check_connections(function: str, bindings: list[dict[str, Any]]) -> None:
     for binding in bindings:
         if binding["type"] in STORAGE_BINDINGS:
@@ -169,6 +180,9 @@ def _spec(function: Any) -> FunctionSpec:
     ]
     trigger = next(b for b in bindings if str(b["type"]).endswith("Trigger"))
     disabled = _unsupported(bindings)
+    unbound = _unbound(function.get_user_function(), bindings)
+    if disabled is None and unbound is not None:
+        disabled = f"Azure would not load it: {unbound}"
     if disabled is None:
         resolve_settings(name, bindings, os.environ)
         _check_connections(name, bindings)

@@ -1,8 +1,8 @@
 """Call a user function as the Python worker does; one log line per call.
 
-Arguments: the trigger value, input bindings, `func.Out` holders for output bindings,
-`context` when the function declares it, and trigger binding data (e.g. a blob path's
-`{name}`) for parameters of that name. Async functions run on one event loop per process.
+Arguments: the trigger value, input bindings, `func.Out` holders for output bindings, and
+`context` when the function declares it; the trigger's binding data feeds {expressions}.
+Async functions run on one event loop per process.
 After the call, output bindings are written; the HTTP answer (the `$return` value or the
 http output's Out) is returned.
 """
@@ -102,9 +102,6 @@ def invoke(
             kwargs["context"] = new_context(
                 invocation_id, spec.name, spec.app_dir or Path.cwd(), traceparent
             )
-        for key, value in data.items():
-            if key not in kwargs and isinstance(value, str) and spec.accepts(key):
-                kwargs[key] = value
         if inspect.iscoroutinefunction(spec.callable):
             future = asyncio.run_coroutine_threadsafe(spec.callable(**kwargs), _event_loop())
             result = future.result()

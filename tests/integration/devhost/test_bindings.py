@@ -145,7 +145,10 @@ def test_bytearray_output_to_a_new_queue_and_strict_base64(
     good = QueueClient.from_connection_string(
         storage_connection_string, "dhb-bytes-b64", message_encode_policy=TextBase64EncodePolicy()
     )
-    assert good.get_queue_properties().approximate_message_count == 0
+    wait_for(
+        lambda: good.get_queue_properties().approximate_message_count == 0,
+        what="both messages settled (deleted)",
+    )
 
 
 def test_use_monitor_decides_past_due(host: Any, results: ContainerClient) -> None:
@@ -201,6 +204,7 @@ def test_event_grid_webhook_handshake_and_blob_created(
 def test_unsupported_binding_is_named_and_listed_disabled(host: Any) -> None:
     status = httpx.get(f"{host.base_url}/admin/host/status").json()
     assert "serviceBusTrigger" in status["disabled"]["not_emulated"]
+    assert "not bound: ['name']" in status["disabled"]["unbound"]
     assert "function not_emulated is disabled" in host.log()
     invoked = httpx.post(
         f"{host.base_url}/admin/functions/not_emulated", json={}, headers=host.admin_headers

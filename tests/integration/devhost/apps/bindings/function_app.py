@@ -158,13 +158,18 @@ def unmonitored(timer: func.TimerRequest) -> None:
     arg_name="stream", path="dhb-grid/{name}", connection="AzureWebJobsStorage",
     source=func.BlobSource.EVENT_GRID,
 )  # fmt: skip
-def grid(stream: func.InputStream, name: str) -> None:
+def grid(stream: func.InputStream) -> None:
     record(
-        f"dhb-grid/{name}/{uuid.uuid4().hex}",
+        f"{stream.name}/{uuid.uuid4().hex}",
         path=stream.name, content=stream.read().decode(), metadata=stream.metadata,
         content_type=(stream.blob_properties or {}).get("ContentType"),
         length=(stream.blob_properties or {}).get("ContentLength"),
     )  # fmt: skip
+
+
+@app.queue_trigger(arg_name="msg", queue_name="dhb-never", connection="AzureWebJobsStorage")
+def unbound(msg: func.QueueMessage, name: str) -> None:
+    raise AssertionError("the worker refuses a parameter that no binding fills")
 
 
 @app.service_bus_queue_trigger(arg_name="msg", queue_name="orders", connection="ServiceBus")
