@@ -1,10 +1,21 @@
 """Run one tool in a child process: a hard timeout, a memory cap, and a native crash cannot
 kill us.
 
-The child (spawn context: no inherited locks or clients) imports the registry, runs the
-tool and reports progress and the outcome over a pipe. The parent relays progress to a
-callback, watches the resident memory of the child and its own children (FFmpeg), and kills
-that whole tree when the timeout passes or the memory goes over the limit.
+Each job gets a process of its own, forked from a warm zygote (multiprocessing's fork
+server, see `shared.pipeline.zygote`): the interpreter, pydantic, the catalog and libvips
+are loaded once per host process, not once per job. The zygote is started by exec, not
+forked from the host, so the host's threads are no hazard; if it dies, the next job starts
+a new one. The child runs the tool and reports progress and the outcome over a pipe. The
+parent relays progress to a callback, watches the resident memory of the child and its
+own children (FFmpeg), and kills that whole tree when the timeout passes or the memory
+goes over the limit.
+
+Why a zygote and not a pool of warm worker processes (`python -m bench runner` measures
+both against a fresh spawn per job; figures in BENCHMARKS.md): a fork costs ~20-30 ms per
+job against ~250 ms for a spawn, while a pool saves even that but runs many jobs in one
+process, so one job's leaked memory, global state or native damage reaches the next, and
+a kill for timeout or memory takes the warm worker with it. A forked child keeps the
+"own process per job" isolation for nearly the pool's start-up price.
 
     InvalidInputError in the tool  -> PermanentError(message)       job failed, no retry
     a deterministic parser failure -> PermanentError(message)       RecursionError, MuPDF format
@@ -20,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import threading
 import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -32,11 +44,14 @@ from processors.base import MB, ProgressCallback
 from processors.registry import get_tool
 from shared.errors import PermanentError, TransientError
 
-__all__ = ["ProgressCallback", "run_tool"]
+__all__ = ["ProgressCallback", "run_tool", "tool_context"]
 
 log = logging.getLogger(__name__)
 
 _KILL_GRACE_SECONDS = 5.0
+_ZYGOTE_PRELOAD = ["__main__", "shared.pipeline.runner", "shared.pipeline.zygote"]
+_context_lock = threading.Lock()
+_context: Any = None
 _WATCH_INTERVAL_SECONDS = 0.25
 
 
@@ -80,6 +95,17 @@ def _child(
         connection.close()
 
 
+def tool_context() -> Any:
+    """The fork-server context every job process comes from, its preload set once."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(_ZYGOTE_PRELOAD)
+            _context = context
+        return _context
+
+
 def run_tool(
     tool_name: str,
     inputs: Sequence[Path],
@@ -94,7 +120,7 @@ def run_tool(
     tool = get_tool(tool_name)
     if tool is None:
         raise PermanentError(f"unknown tool {tool_name}", code="unknown_tool")
-    context = multiprocessing.get_context("spawn")
+    context = tool_context()
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_child,

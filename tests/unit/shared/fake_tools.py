@@ -144,6 +144,28 @@ class HungryTool(_Base):
         raise AssertionError("unreachable")
 
 
+@register
+class ForkingSleeperTool(_Base):
+    """Starts a helper process (its grandchild, seen from the runner), then outlives its time."""
+
+    name = "test-forking-sleeper"
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        import subprocess
+        import sys
+
+        helper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        (output_dir / "helper.pid").write_text(str(helper.pid))
+        time.sleep(60)
+        raise AssertionError("unreachable")
+
+
 class ConcatParams(ToolParams):
     with_names: bool = False
 
@@ -206,6 +228,7 @@ CLASSES = (
     SteppingTool,
     WatchdogTool,
     HungryTool,
+    ForkingSleeperTool,
     ConcatTool,
     EchoTool,
 )

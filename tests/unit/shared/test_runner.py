@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from shared.errors import PermanentError, TransientError
@@ -52,13 +54,12 @@ def test_a_tool_giving_up_on_time_is_permanent(sample: Path, tmp_path: Path) -> 
 def test_a_tool_over_the_memory_limit_is_stopped_with_its_children(
     sample: Path, tmp_path: Path
 ) -> None:
-    import psutil
 
     with pytest.raises(PermanentError, match="more than 400 MB of memory") as error:
         run_tool("test-hungry", [sample], tmp_path, {}, timeout=60, memory_limit_mb=400)
     assert error.value.code == "memory_limit"
     helper = int((tmp_path / "helper.pid").read_text())
-    assert not psutil.pid_exists(helper) or psutil.Process(helper).status() == "zombie"
+    assert _gone(helper)
 
 
 def test_a_crash_is_transient(sample: Path, tmp_path: Path) -> None:
@@ -103,3 +104,50 @@ def test_a_deterministic_parser_failure_is_permanent_with_a_sentence(tmp_path: P
     with pytest.raises(PermanentError, match="damaged") as caught:
         run_tool("pdf-to-text", [source], out, {}, timeout=60)
     assert caught.value.code == "invalid_input"
+
+
+def _zygote() -> psutil.Process:
+    """The fork server this process started: the one child whose command line names it."""
+    servers = [
+        child for child in psutil.Process().children() if "forkserver" in " ".join(child.cmdline())
+    ]
+    assert len(servers) == 1, servers
+    return servers[0]
+
+
+def _gone(pid: int) -> bool:
+    return not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie"
+
+
+def test_each_job_runs_in_a_fresh_process_forked_from_one_warm_zygote(
+    sample: Path, tmp_path: Path
+) -> None:
+    outputs = [tmp_path / "a", tmp_path / "b"]
+    for out in outputs:
+        out.mkdir()
+        run_tool("base64-codec", [sample], out, {}, timeout=30)
+    zygote = _zygote()
+    assert zygote.num_threads() == 1  # forking a threaded process could copy a held lock
+    with pytest.raises(TransientError, match="exited with code 3"):
+        run_tool("test-crash", [sample], tmp_path, {}, timeout=30)
+    assert _zygote().pid == zygote.pid  # the crash took down its own process only
+    run_tool("base64-codec", [sample], outputs[0], {}, timeout=30)
+
+
+def test_timeout_kills_the_whole_tree(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(PermanentError, match="timed out after 1 s"):
+        run_tool("test-forking-sleeper", [sample], tmp_path, {}, timeout=1)
+    assert _gone(int((tmp_path / "helper.pid").read_text()))
+
+
+def test_a_dead_zygote_is_replaced_by_the_next_job(sample: Path, tmp_path: Path) -> None:
+    run_tool("base64-codec", [sample], tmp_path, {}, timeout=30)
+    dead = _zygote()
+    dead.kill()
+    while dead.status() != psutil.STATUS_ZOMBIE:  # not reaped here: the runner notices it
+        time.sleep(0.05)
+    out = tmp_path / "after"
+    out.mkdir()
+    output = run_tool("base64-codec", [sample], out, {}, timeout=30)
+    assert base64.b64decode(output.read_bytes()) == sample.read_bytes()
+    assert _zygote().pid != dead.pid
