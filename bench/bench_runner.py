@@ -2,8 +2,8 @@
 
 - spawn:  a new interpreter per job; it imports the registry and the tool's libraries.
 - zygote: a clean server process (multiprocessing's forkserver: started by exec, so the
-          host's threads are no hazard) imports the catalog and libvips once (`shared.pipeline.zygote`),
-          then forks one child per job.
+          host's threads are no hazard) imports the catalog and libvips once
+          (`shared.pipeline.zygote`), then forks one child per job.
 - pool:   one warm process, spawned once, runs job after job (recycled after N jobs).
 
 Each design runs the same tiny base64-codec job and the same 24 MP photo → 2048 px WebP

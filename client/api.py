@@ -106,9 +106,12 @@ class MagicToolboxClient:
         tool_name: str | None = None,
         status: str | None = None,
         limit: int = 20,
-        offset: int = 0,
+        cursor: str | None = None,
     ) -> dict[str, Any]:
-        query: dict[str, Any] = {"limit": limit, "offset": offset}
+        """One page; pass a page's `next` or `previous` cursor to get that page."""
+        query: dict[str, Any] = {"limit": limit}
+        if cursor:
+            query["cursor"] = cursor
         if tool_name:
             query["tool_name"] = tool_name
         if status:

@@ -149,7 +149,8 @@ def cmd_history(client: MagicToolboxClient, args: argparse.Namespace) -> int:
     for item in page["results"]:
         name = item.get("inputFilename") or "-"
         print(f"{item['executionId']}  {item['status']:<10} {item['toolName']:<26} {name}")
-    print(f"{page['count']} execution(s)")
+    more = "+" if page.get("approximate") else ""
+    print(f"{page['count']}{more} execution(s)")
     return EXIT_OK
 
 

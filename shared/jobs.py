@@ -2,8 +2,10 @@
 
 PartitionKey = tenant; RowKey = inverted creation time + id, so a tenant's history reads
 newest first. A second entity in the same partition, RowKey `id_<executionId>`, points at
-the job's RowKey so status lookups are two point reads. Both are written and deleted in
-one entity-group transaction. Every update is a compare-and-swap on the ETag, and the
+the job's RowKey. Both are written and deleted in one entity-group transaction. An id of
+version 7 carries the creation time, so `get` reads the job's row directly: one point
+read; older (version 4) ids, or a job whose id and creation time disagree, take the
+pointer: two reads. Every update is a compare-and-swap on the ETag, and the
 transition table in `shared.states` decides which moves are legal.
 """
 
@@ -22,7 +24,7 @@ from azure.data.tables import EdmType, EntityProperty, TableClient, UpdateMode
 from pydantic import BaseModel, Field
 
 from shared.clock import utcnow
-from shared.naming import job_row_key
+from shared.naming import job_row_key, row_key_of
 from shared.states import JobStatus, can_transition
 
 __all__ = ["InputFile", "Job", "JobStore", "UnreadableRecord"]
@@ -145,6 +147,12 @@ class JobStore:
         return created
 
     def get(self, tenant: str, execution_id: str) -> Job | None:
+        direct = row_key_of(execution_id)
+        if direct is not None:
+            try:
+                return Job.from_entity(self.table.get_entity(tenant, direct))
+            except ResourceNotFoundError:
+                pass
         try:
             lookup = self.table.get_entity(tenant, _LOOKUP_PREFIX + execution_id)
             entity = self.table.get_entity(tenant, lookup["job_row_key"])
@@ -215,18 +223,34 @@ class JobStore:
         log.info("job %s deleted", job.execution_id)
 
     def history(
-        self, tenant: str, *, tool: str | None = None, status: str | None = None
+        self,
+        tenant: str,
+        *,
+        tool: str | None = None,
+        status: str | None = None,
+        after: str | None = None,
+        page_size: int | None = None,
     ) -> Iterator[Job]:
-        """A tenant's jobs, newest first."""
+        """A tenant's jobs, newest first, from just after the row key `after` if given.
+
+        Read lazily, `page_size` rows per storage request: taking the first n jobs with
+        `page_size=n` costs one request when no filter skips rows.
+        """
         query = "PartitionKey eq @tenant and RowKey lt @lookup"
         parameters: dict[str, Any] = {"tenant": tenant, "lookup": _LOOKUP_PREFIX}
+        if after:
+            query += " and RowKey gt @after"
+            parameters["after"] = after
         if tool:
             query += " and tool eq @tool"
             parameters["tool"] = tool
         if status:
             query += " and status eq @status"
             parameters["status"] = status
-        for entity in self.table.query_entities(query, parameters=parameters):
+        entities = self.table.query_entities(
+            query, parameters=parameters, results_per_page=page_size
+        )
+        for entity in entities:
             yield Job.from_entity(entity)
 
     def with_status(self, *statuses: JobStatus) -> Iterator[Job | UnreadableRecord]:

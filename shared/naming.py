@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "poison_queue",
     "processed_container",
     "queue_name",
+    "row_key_of",
     "safe_filename",
     "upload_blob_name",
     "uploads_container",
@@ -28,7 +30,8 @@ JOBS_TABLE = "jobs"
 APIKEYS_TABLE = "apikeys"
 _MAX_MILLIS = 10**13 - 1  # inverted epoch milliseconds stay 13 digits until year 2286
 
-_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
+# Version 7 (new: creation time + 74 random bits) or 4 (ids issued before; still resolve).
+_UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 _UPLOAD = re.compile(
     rf"^(?P<tenant>[A-Za-z0-9_-]+)/(?P<id>{_UUID})(?:/(?P<index>\d+))?(?P<ext>\.[A-Za-z0-9]+)?$"
 )
@@ -50,17 +53,36 @@ def poison_queue(category: str) -> str:
     return f"{category}-jobs-poison"
 
 
-def new_execution_id() -> str:
-    return str(uuid.uuid4())
+def new_execution_id(created_at: datetime | None = None) -> str:
+    """A UUID version 7 (RFC 9562): the creation time in milliseconds, then 74 random bits.
+
+    The time lets a status call address the job's row directly (`row_key_of`); the random
+    bits keep the id unguessable.
+    """
+    millis = _millis(created_at or datetime.now(UTC))
+    value = (millis << 80) | (0x7 << 76) | (secrets.randbits(12) << 64)
+    value |= (0b10 << 62) | secrets.randbits(62)
+    return str(uuid.UUID(int=value))
 
 
 def is_execution_id(value: str) -> bool:
     return re.fullmatch(_UUID, value) is not None
 
 
+def _millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
 def job_row_key(created_at: datetime, execution_id: str) -> str:
     """Newest first: inverted creation time in milliseconds, then the id."""
-    millis = int(created_at.timestamp() * 1000)
+    return f"{_MAX_MILLIS - _millis(created_at):013d}_{execution_id}"
+
+
+def row_key_of(execution_id: str) -> str | None:
+    """The row key of a job whose version 7 id was made from its creation time, else None."""
+    if not is_execution_id(execution_id) or execution_id[14] != "7":
+        return None
+    millis = int(execution_id[:8] + execution_id[9:13], 16)
     return f"{_MAX_MILLIS - millis:013d}_{execution_id}"
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import logging
+from urllib.parse import quote
 
+from shared.api import cursors
 from shared.api.http import ApiRequest, ApiResponse, Caller, json_response, parse_body
 from shared.api.views import BulkDeleteRequest, status_view
 from shared.context import Services
@@ -17,6 +21,7 @@ __all__ = ["bulk_delete", "delete", "download", "history", "status"]
 
 log = logging.getLogger(__name__)
 MAX_LIMIT = 50
+DEFAULT_LIMIT = 20
 
 
 def _job(services: Services, caller: Caller, execution_id: str) -> Job:
@@ -28,8 +33,20 @@ def _job(services: Services, caller: Caller, execution_id: str) -> Job:
 
 
 def status(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
+    """The job's status; 304 without a body when the poller's `If-None-Match` still holds."""
     job = _job(services, caller, request.route["id"])
-    return json_response(200, status_view(job, api_base=request.api_base))
+    answer = json_response(200, status_view(job, api_base=request.api_base))
+    etag = '"' + hashlib.blake2b(answer.body, digest_size=12).hexdigest() + '"'
+    # no-cache: a browser keeps the answer but asks again every time, sending the ETag.
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if etag in _if_none_match(request):
+        return ApiResponse(304, b"", headers)
+    return ApiResponse(200, answer.body, headers)
+
+
+def _if_none_match(request: ApiRequest) -> list[str]:
+    value = next((v for k, v in request.headers.items() if k.lower() == "if-none-match"), "")
+    return [tag.strip().removeprefix("W/") for tag in value.split(",") if tag.strip()]
 
 
 def download(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
@@ -62,27 +79,50 @@ def _int(request: ApiRequest, name: str, default: int) -> int:
 
 
 def history(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
-    limit = min(_int(request, "limit", 20), MAX_LIMIT) or 1
-    offset = _int(request, "offset", 0)
+    """One page of the caller's executions, newest first, in one table read (see docs/api.md).
+
+    `next` and `previous` carry an opaque cursor: where the page starts (the row key after
+    which to read) and where the pages before it started, so a page never reads the ones
+    before it. `count` is exact once the last page is reached; before that it counts the
+    executions up to this page and `approximate` is true.
+    """
+    limit = min(_int(request, "limit", DEFAULT_LIMIT), MAX_LIMIT) or 1
     tool, state = request.params.get("tool_name"), request.params.get("status")
     if state and state not in {s.value for s in JobStatus}:
         raise BadRequestError(f"unknown status {state!r}", code="invalid_query")
-    # The whole (retention-bounded) history is read to give an exact count.
-    everything = list(services.jobs.history(caller.tenant, tool=tool, status=state))
-    page = everything[offset : offset + limit]
+    position = cursors.decode(request.params.get("cursor"))
+    jobs = services.jobs.history(
+        caller.tenant, tool=tool, status=state, after=position.after, page_size=limit + 1
+    )
+    offset = _int(request, "offset", 0)  # the old paging, kept for clients that still send it
+    if offset and not position.after:
+        jobs = itertools.islice(jobs, offset, None)
+    page = list(itertools.islice(jobs, limit + 1))
+    more, page = len(page) > limit, page[:limit]
     base = f"{request.api_base}/v1/executions/?limit={limit}"
-    base += f"&tool_name={tool}" if tool else ""
+    base += f"&tool_name={quote(tool)}" if tool else ""
     base += f"&status={state}" if state else ""
-    results = [status_view(j, api_base=request.api_base) for j in page]
+    following = position.following(page[-1].row_key, len(page)) if more else None
+    if offset and not position.after:  # from an offset page, `previous` leads to the first
+        position = cursors.Position(shown=offset)
+        following = cursors.Position(page[-1].row_key, offset + len(page)) if more else None
+    preceding = position.preceding()
     return json_response(
         200,
         {
-            "count": len(everything),
-            "next": f"{base}&offset={offset + limit}" if offset + limit < len(everything) else None,
-            "previous": f"{base}&offset={max(0, offset - limit)}" if offset else None,
-            "results": results,
+            "count": position.shown + len(page),
+            "approximate": more,
+            "next": f"{base}&cursor={cursors.encode(following)}" if following else None,
+            "previous": _link(base, preceding),
+            "results": [status_view(j, api_base=request.api_base) for j in page],
         },
     )
+
+
+def _link(base: str, position: cursors.Position | None) -> str | None:
+    if position is None:
+        return None
+    return f"{base}&cursor={cursors.encode(position)}" if position.after else base
 
 
 def delete(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:

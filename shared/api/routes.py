@@ -129,7 +129,7 @@ ROUTES: tuple[Route, ...] = (
         "GET",
         executions.history,
         "History, newest first",
-        query=("tool_name", "status", "limit", "offset"),
+        query=("tool_name", "status", "limit", "cursor"),
     ),
     Route(
         "bulk_delete_executions",

@@ -78,12 +78,13 @@ def new_job(
     inputs: Sequence[InputFile] = (),
     status: JobStatus = JobStatus.PENDING,
     upload_expires_at: datetime | None = None,
+    created_at: datetime | None = None,
 ) -> Job:
     """A new job record (not yet stored): `pending` for uploads, `queued` for a no-file job,
-    `processing` for an inline run."""
-    now = services.clock()
+    `processing` for an inline run. `created_at` is the time the id was made from."""
+    now = created_at or services.clock()
     return Job(
-        execution_id=execution_id or new_execution_id(),
+        execution_id=execution_id or new_execution_id(now),
         tenant=tenant,
         tool=tool.name,
         category=str(tool.category),

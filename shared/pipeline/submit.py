@@ -50,7 +50,8 @@ def create_file_job(
     parameters: dict[str, Any],
 ) -> Job:
     """A `pending` job waiting for its files, with one upload blob name per file."""
-    execution_id = new_execution_id()
+    now = services.clock()
+    execution_id = new_execution_id(now)
     indexed = tool.max_files > 1
     inputs = [
         InputFile(
@@ -68,7 +69,8 @@ def create_file_job(
         parameters=parameters,
         execution_id=execution_id,
         inputs=inputs,
-        upload_expires_at=services.clock() + window,
+        upload_expires_at=now + window,
+        created_at=now,
     )
     return lifecycle.create(services, job)
 

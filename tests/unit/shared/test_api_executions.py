@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from shared.api import executions as api_executions
 from shared.api import tools as api_tools
 from shared.context import Services
@@ -37,15 +39,79 @@ def _history(services: Services, key: str, query: dict[str, str]) -> dict:
     return json.loads(answer.body)
 
 
-def test_history_pages_newest_first(services: Services, key: str, clock) -> None:
+def _follow(services: Services, key: str, link: str) -> dict:
+    query = dict(parse_qsl(urlsplit(link).query))
+    return _history(services, key, query)
+
+
+def test_a_cursor_walks_every_page_once_both_ways(services: Services, key: str, clock) -> None:
+    ids = _jobs(services, key, clock, 7)
+    newest_first = ids[::-1]
+    page = _history(services, key, {"limit": "3"})
+    assert page["previous"] is None
+    pages = [page]
+    while page["next"]:
+        page = _follow(services, key, page["next"])
+        pages.append(page)
+    seen = [r["executionId"] for p in pages for r in p["results"]]
+    assert seen == newest_first and len(pages) == 3
+    assert [(p["count"], p["approximate"]) for p in pages] == [(3, True), (6, True), (7, False)]
+    back = [pages[-1]]
+    while back[-1]["previous"]:
+        back.append(_follow(services, key, back[-1]["previous"]))
+    assert [[r["executionId"] for r in p["results"]] for p in back] == [
+        [r["executionId"] for r in p["results"]] for p in pages[::-1]
+    ]
+
+
+def test_history_filters_and_the_old_offset(services: Services, key: str, clock) -> None:
     ids = _jobs(services, key, clock, 3)
-    first = _history(services, key, {"limit": "2"})
-    assert first["count"] == 3 and [r["executionId"] for r in first["results"]] == ids[::-1][:2]
-    assert first["previous"] is None and first["next"].endswith("offset=2")
-    second = _history(services, key, {"limit": "2", "offset": "2"})
-    assert [r["executionId"] for r in second["results"]] == [ids[0]] and second["next"] is None
-    assert _history(services, key, {"status": "completed"})["count"] == 0
-    assert _history(services, key, {"tool_name": "base64-codec", "status": "pending"})["count"] == 3
+    assert _history(services, key, {"status": "completed"})["results"] == []
+    pending = _history(services, key, {"tool_name": "base64-codec", "status": "pending"})
+    assert pending["count"] == 3 and not pending["approximate"]
+    old = _history(services, key, {"limit": "2", "offset": "1"})
+    assert [r["executionId"] for r in old["results"]] == ids[::-1][1:3] and old["next"] is None
+    assert old["count"] == 3 and old["previous"]
+
+
+def test_a_foreign_cursor_is_a_400(services: Services, key: str) -> None:
+    from shared.api.http import ApiRequest, handle
+
+    request = ApiRequest(
+        method="GET",
+        url=f"{API}/v1/executions/",
+        headers={"X-API-Key": key},
+        params={"cursor": "not*a*cursor"},
+    )
+    answer = handle(services, request, api_executions.history)
+    assert answer.status == 400
+
+
+def test_status_answers_304_while_the_etag_holds(services: Services, key: str, clock) -> None:
+    from shared.api.http import ApiRequest, handle
+
+    [ident] = _jobs(services, key, clock, 1)
+
+    def poll(etag: str | None) -> tuple[int, bytes, str]:
+        headers = {"X-API-Key": key} | ({"If-None-Match": etag} if etag else {})
+        request = ApiRequest(
+            method="GET",
+            url=f"{API}/v1/executions/{ident}/status/",
+            headers=headers,
+            route={"id": ident},
+        )
+        answer = handle(services, request, api_executions.status)
+        return answer.status, answer.body, answer.headers["ETag"]
+
+    status, body, etag = poll(None)
+    assert status == 200 and body
+    assert poll(etag) == (304, b"", etag)
+    assert poll('"something-else"')[0] == 200
+    job = services.jobs.get(services.keys.tenant_for(key) or "", ident)
+    assert job is not None
+    services.jobs.transition(job, job.status, progress=50.0)
+    status, body, changed = poll(etag)
+    assert status == 200 and changed != etag
 
 
 def test_delete_and_bulk_delete(services: Services, key: str, clock) -> None:
@@ -57,7 +123,7 @@ def test_delete_and_bulk_delete(services: Services, key: str, clock) -> None:
     )
     assert status == 200 and body["deleted"] == 2 and body["failed"] == 1
     assert body["errors"] == [{"executionId": ids[0], "error": "not found"}]
-    assert _history(services, key, {})["count"] == 0
+    assert _history(services, key, {})["results"] == []
 
 
 def test_another_tenant_sees_404_and_no_key_is_401(services: Services, key: str, clock) -> None:

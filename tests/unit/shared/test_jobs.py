@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from shared.context import Services
@@ -92,3 +93,21 @@ def test_created_before_finds_old_records(services: Services, tenant: str, clock
     services.jobs.create(_job(tenant))
     found = [j.execution_id for j in services.jobs.created_before(clock() - timedelta(days=7))]
     assert old.execution_id in found and len([i for i in found if i == old.execution_id]) == 1
+
+
+def test_a_new_id_addresses_its_row_directly(services: Services, tenant: str) -> None:
+    created_at = services.clock()
+    ident = new_execution_id(created_at)
+    job = services.jobs.create(_job(tenant, execution_id=ident, created_at=created_at))
+    # Without the `id_` pointer row the job is still found: the id names the row itself.
+    services.jobs.table.delete_entity(tenant, "id_" + ident)
+    found = services.jobs.get(tenant, ident)
+    assert found is not None and found.row_key == job.row_key
+
+
+def test_an_old_id_still_resolves_through_its_pointer(services: Services, tenant: str) -> None:
+    old = str(uuid.uuid4())  # the ids issued before version 7
+    services.jobs.create(_job(tenant, execution_id=old))
+    found = services.jobs.get(tenant, old)
+    assert found is not None and found.execution_id == old
+    assert services.jobs.get(tenant, str(uuid.uuid4())) is None

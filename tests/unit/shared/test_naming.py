@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from shared.naming import (
@@ -8,6 +9,7 @@ from shared.naming import (
     new_execution_id,
     output_blob_name,
     parse_upload_blob,
+    row_key_of,
     safe_filename,
     upload_blob_name,
 )
@@ -47,3 +49,13 @@ def test_safe_filename_drops_paths_and_quotes() -> None:
     assert safe_filename('../../etc/pa"ss\r\nwd.txt') == "pa_ss_wd.txt"
     assert safe_filename("C:\\Users\\me\\photo.png") == "photo.png"
     assert safe_filename("...") == "file"
+
+
+def test_a_new_id_carries_its_creation_time_and_stays_unguessable() -> None:
+    moment = datetime(2026, 5, 17, 8, 30, 12, 345000, tzinfo=UTC)
+    first, second = new_execution_id(moment), new_execution_id(moment)
+    assert first != second and is_execution_id(first)
+    assert uuid.UUID(first).version == 7
+    assert row_key_of(first) == job_row_key(moment, first)
+    assert row_key_of(str(uuid.uuid4())) is None  # an old id names no row
+    assert row_key_of("not-an-id") is None
