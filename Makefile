@@ -55,6 +55,7 @@ format: $(STAMPS)/python
 	$(PY) -m ruff check --fix .
 
 bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	$(PY) -m bench
 
 clean:

@@ -1,0 +1,440 @@
+"""Issue 10's speed figures, side by side in one run against one Azurite and real devhosts.
+
+- P1 tiny jobs (2 KB, base64-codec), one at a time: upload committed → `completed` seen by a
+  20 ms status poller; split with the job's own timestamps into trigger + queue pickup
+  (upload committed → startedAt) and processing span (startedAt → completedAt: download,
+  runner start, tool, upload, writes).
+- P3 a 24 MP photo → 2048 px WebP job: processing span ÷ bare libvips and bare Pillow doing
+  the same in one process (`bench_images`' child, best of 3).
+- P5 the status endpoint: wrk, 50 connections over 50 different jobs, ÷ bare SDK point
+  reads of the same rows at 50 threads; and p50/p95 at the seed's load (50 clients, each
+  polling its own job every 2.5 s).
+- P2/P6 CPU-bound jobs (6 MP JPEG → WebP) through devhost with 1 and 2 worker processes,
+  and a bare loop running the same tool on the same files with 2 processes.
+- history latency (limit 10) for a tenant with 30 jobs and one with 10,000.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PLOTS = Path(__file__).resolve().parent / "plots"
+TINY_JOBS = 30
+PHOTO_JOBS = 3
+CPU_JOBS = 12
+STATUS_JOBS = 50
+SEED_SECONDS = 20.0
+HISTORY_SIZES = (30, 10_000)
+CONVERT = {"outputFormat": "webp", "quality": 85, "maxWidth": 2048, "maxHeight": 2048}
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _when(value: str) -> float:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+
+
+@contextmanager
+def _devhost(connection_string: str, key: str, workers: int) -> Iterator[Any]:
+    import httpx
+
+    from devhost.testing import run_devhost
+
+    env = {
+        **os.environ,
+        "AzureWebJobsStorage": connection_string,
+        "DEV_API_KEY": key,
+        "RATE_LIMIT_PER_MINUTE": "0",
+    }
+    with run_devhost(ROOT, env=env, workers=workers) as host:
+        api = httpx.Client(base_url=f"{host.base_url}/api", headers={"X-API-Key": key}, timeout=60)
+        yield host, api
+
+
+def _submit(
+    api: Any, tool: str, name: str, data: bytes, params: dict[str, Any]
+) -> tuple[str, float]:
+    """Create the job, PUT the file by SAS; (execution id, time the upload was committed)."""
+    from azure.storage.blob import BlobClient
+
+    body = {"filename": name, "size": len(data), "parameters": params}
+    job = api.post(f"/v1/tools/{tool}/uploads/", json=body).json()
+    BlobClient.from_blob_url(job["upload"]["url"]).upload_blob(data)
+    return job["executionId"], time.time()
+
+
+def _wait(api: Any, ident: str, interval: float) -> tuple[dict[str, Any], float]:
+    while True:
+        status = api.get(f"/v1/executions/{ident}/status/").json()
+        if status["status"] in ("completed", "failed"):
+            assert status["status"] == "completed", status
+            return status, time.time()
+        time.sleep(interval)
+
+
+def _tiny(api: Any) -> dict[str, list[float]]:
+    data = bytes(range(256)) * 8
+    _wait(api, _submit(api, "base64-codec", "warm.bin", data, {})[0], 0.02)  # starts the zygote
+    figures: dict[str, list[float]] = {"end_to_end": [], "pickup": [], "span": []}
+    for index in range(TINY_JOBS):
+        ident, committed = _submit(api, "base64-codec", f"t{index}.bin", data, {})
+        status, seen = _wait(api, ident, 0.02)
+        started, completed = _when(status["startedAt"]), _when(status["completedAt"])
+        figures["end_to_end"].append(seen - committed)
+        figures["pickup"].append(started - committed)
+        figures["span"].append(completed - started)
+    return figures
+
+
+def _photo_spans(api: Any, photo: bytes) -> list[float]:
+    spans = []
+    for index in range(PHOTO_JOBS):
+        ident, _ = _submit(api, "image-format-converter", f"p{index}.jpg", photo, CONVERT)
+        status, _ = _wait(api, ident, 0.1)
+        spans.append(_when(status["completedAt"]) - _when(status["startedAt"]))
+    return spans
+
+
+def _wrk(base_url: str, key: str, ids: list[str], seconds: int = 10) -> dict[str, float]:
+    script = Path(tempfile.mkdtemp(prefix="bench-wrk-"), "status.lua")
+    paths = ", ".join(f'"/api/v1/executions/{i}/status/"' for i in ids)
+    script.write_text(
+        f"local paths = {{{paths}}}\nlocal n = 0\n"
+        f'wrk.headers["X-API-Key"] = "{key}"\n'
+        "request = function()\n  n = n + 1\n"
+        "  return wrk.format(nil, paths[(n % #paths) + 1])\nend\n"
+    )
+    done = subprocess.run(
+        ["wrk", "-t2", "-c50", f"-d{seconds}s", "--latency", "-s", str(script), base_url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", done.stdout).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", done.stdout)
+    return {"rate": rate, "non_2xx": float(errors.group(1)) if errors else 0.0}
+
+
+def _bare_point_reads(connection_string: str, rows: list[tuple[str, str]], seconds: float) -> float:
+    from azure.data.tables import TableClient
+
+    table = TableClient.from_connection_string(connection_string, "jobs")
+    stop = time.monotonic() + seconds
+    counts = [0] * 50
+
+    def reader(slot: int) -> None:
+        while time.monotonic() < stop:
+            table.get_entity(*rows[(slot + counts[slot]) % len(rows)])
+            counts[slot] += 1
+
+    with ThreadPoolExecutor(50) as pool:
+        list(pool.map(reader, range(50)))
+    return sum(counts) / seconds
+
+
+def _seed_load(api_base: str, key: str, ids: list[str]) -> list[float]:
+    import httpx
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + SEED_SECONDS
+
+    def client(slot: int) -> None:
+        with httpx.Client(base_url=api_base, headers={"X-API-Key": key}, timeout=30) as http:
+            time.sleep(slot * 2.5 / len(ids))  # spread the clients over the interval
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                http.get(f"/v1/executions/{ids[slot]}/status/").raise_for_status()
+                with lock:
+                    latencies.append(time.perf_counter() - started)
+                time.sleep(2.5)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(ids))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def _status(host: Any, api: Any, key: str, connection_string: str) -> dict[str, Any]:
+    from shared.naming import row_key_of
+
+    ids = [
+        api.post(
+            "/v1/tools/base64-codec/uploads/", json={"filename": f"s{i}.bin", "size": 10}
+        ).json()["executionId"]
+        for i in range(STATUS_JOBS)
+    ]
+    tenant = "dev"  # DEV_API_KEY's tenant
+    rows = [(tenant, row_key_of(i) or "") for i in ids]
+    return {
+        "wrk": _wrk(host.base_url, key, ids),
+        "bare": _bare_point_reads(connection_string, rows, 10.0),
+        "seed": _seed_load(f"{host.base_url}/api", key, ids),
+    }
+
+
+def _cpu_images() -> list[bytes]:
+    from PIL import Image
+
+    images = []
+    for index in range(CPU_JOBS):
+        buffer = io.BytesIO()
+        Image.effect_mandelbrot((3000, 2000), (-2.0 + index * 0.01, -1.0, 1.0, 1.0), 100).convert(
+            "RGB"
+        ).save(buffer, "JPEG", quality=90)
+        images.append(buffer.getvalue())
+    return images
+
+
+def _through_pipeline(api: Any, images: list[bytes]) -> float:
+    """Jobs per second from the first request until every job is completed."""
+    started = time.perf_counter()
+    ids = [
+        _submit(api, "image-format-converter", f"c{i}.jpg", data, {"outputFormat": "webp"})[0]
+        for i, data in enumerate(images)
+    ]
+    for ident in ids:
+        _wait(api, ident, 0.1)
+    return len(images) / (time.perf_counter() - started)
+
+
+def _bare_tool(path: str) -> None:
+    from processors.registry import get_tool
+
+    tool = get_tool("image-format-converter")
+    assert tool is not None
+    out = Path(tempfile.mkdtemp(prefix="bench-bare-"))
+    tool.run([Path(path)], out, tool.parse_params({"outputFormat": "webp"}), lambda p, s: None)
+    shutil.rmtree(out)
+
+
+def _bare_loop(images: list[bytes], workdir: Path, parallel: int) -> float:
+    import multiprocessing
+
+    paths = []
+    for index, data in enumerate(images):
+        path = workdir / f"bare{index}.jpg"
+        path.write_bytes(data)
+        paths.append(str(path))
+    with multiprocessing.get_context("spawn").Pool(parallel) as pool:
+        pool.map(_bare_tool, paths[:parallel])  # imports paid before the clock starts
+        started = time.perf_counter()
+        pool.map(_bare_tool, paths, chunksize=1)
+        return len(paths) / (time.perf_counter() - started)
+
+
+def _history(connection_string: str) -> dict[int, list[float]]:
+    from shared.api import executions
+    from shared.api.http import ApiRequest, handle
+    from shared.context import Services
+    from shared.jobs import Job
+    from shared.naming import new_execution_id
+    from shared.settings import Settings
+
+    services = Services(Settings(storage_connection_string=connection_string))
+    results: dict[int, list[float]] = {}
+    for size in HISTORY_SIZES:
+        tenant = f"history{size}"
+        key, _ = services.keys.create(tenant)
+        batch: list[Any] = []
+        for _ in range(size):
+            moment = services.clock()
+            job = Job(
+                execution_id=new_execution_id(moment),
+                tenant=tenant,
+                tool="base64-codec",
+                category="data",
+                created_at=moment,
+                status="completed",
+            )
+            batch.append(("upsert", job.to_entity()))
+            if len(batch) == 100:
+                services.jobs.table.submit_transaction(batch)
+                batch = []
+        if batch:
+            services.jobs.table.submit_transaction(batch)
+        request = ApiRequest(
+            method="GET",
+            url="http://bench/api/v1/executions/",
+            headers={"X-API-Key": key},
+            params={"limit": "10"},
+        )
+        times = []
+        for _ in range(30):
+            started = time.perf_counter()
+            answer = handle(services, request, executions.history)
+            times.append(time.perf_counter() - started)
+            assert answer.status == 200
+        results[size] = times
+    return results
+
+
+def _plots(tiny: dict[str, list[float]], seed: list[float], workers: dict[int, float]) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    PLOTS.mkdir(exist_ok=True)
+    names = []
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    for label, values in (
+        ("end to end (commit → seen)", tiny["end_to_end"]),
+        ("trigger + pickup", tiny["pickup"]),
+        ("processing span", tiny["span"]),
+    ):
+        ordered = sorted(v * 1000 for v in values)
+        axes.plot(ordered, [(i + 1) / len(ordered) for i in range(len(ordered))], label=label)
+    axes.set_xlabel("ms")
+    axes.set_ylabel("share of jobs")
+    axes.set_title(f"P1: {TINY_JOBS} tiny jobs, one devhost worker")
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(PLOTS / "p1-tiny-jobs.png", dpi=90)
+    names.append("p1-tiny-jobs.png")
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    axes.hist([v * 1000 for v in seed], bins=40)
+    axes.set_xlabel("ms")
+    axes.set_ylabel("requests")
+    axes.set_title("P5: status latency at the seed's load (50 clients, every 2.5 s)")
+    figure.tight_layout()
+    figure.savefig(PLOTS / "p5-status-latency.png", dpi=90)
+    names.append("p5-status-latency.png")
+    figure, axes = plt.subplots(figsize=(5, 3.5))
+    counts = sorted(workers)
+    axes.plot(counts, [workers[c] for c in counts], marker="o")
+    axes.set_xticks(counts)
+    axes.set_xlabel("devhost worker processes")
+    axes.set_ylabel("jobs per second")
+    axes.set_title("P6: CPU-bound jobs vs workers")
+    figure.tight_layout()
+    figure.savefig(PLOTS / "p6-throughput.png", dpi=90)
+    names.append("p6-throughput.png")
+    plt.close("all")
+    return names
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def run() -> str:
+    from bench.bench_images import _make_photo, _measure
+    from devhost.azurite import start_azurite
+    from shared.context import Services
+    from shared.provision import provision
+    from shared.settings import Settings
+
+    key = f"bench-{time.time_ns()}"
+    with tempfile.TemporaryDirectory(prefix="bench-speed-") as raw:
+        workdir = Path(raw)
+        photo_path = workdir / "photo.jpg"
+        _make_photo(photo_path)
+        photo = photo_path.read_bytes()
+        bare_vips = _measure("libvips", "webp", photo_path, workdir / "vips.webp")["seconds"]
+        bare_pillow = _measure("pillow", "webp", photo_path, workdir / "pillow.webp")["seconds"]
+        images = _cpu_images()
+        bare_rate = _bare_loop(images, workdir, 2)
+        azurite = start_azurite(location=workdir / "azurite")
+        try:
+            connection_string = azurite.connection_string
+            services = Services(Settings(storage_connection_string=connection_string))
+            provision(services.storage, say=lambda line: None)
+            with _devhost(connection_string, key, 1) as (host, api):
+                tiny = _tiny(api)
+                spans = _photo_spans(api, photo)
+                status = _status(host, api, key, connection_string)
+                one_worker = _through_pipeline(api, images)
+            with _devhost(connection_string, key, 2) as (host, api):
+                _wait(api, _submit(api, "base64-codec", "w.bin", b"warm", {})[0], 0.1)
+                two_workers = _through_pipeline(api, images)
+            history = _history(connection_string)
+        finally:
+            azurite.stop()
+    plots = _plots(tiny, status["seed"], {1: one_worker, 2: two_workers})
+    return _report(
+        tiny, spans, bare_vips, bare_pillow, status, one_worker, two_workers, bare_rate, history,
+        plots,
+    )  # fmt: skip
+
+
+def _report(
+    tiny: dict[str, list[float]],
+    spans: list[float],
+    bare_vips: float,
+    bare_pillow: float,
+    status: dict[str, Any],
+    one_worker: float,
+    two_workers: float,
+    bare_rate: float,
+    history: dict[int, list[float]],
+    plots: list[str],
+) -> str:
+    ms: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    e2e, span, pickup = tiny["end_to_end"], tiny["span"], tiny["pickup"]
+    photo = statistics.median(spans)
+    wrk, bare, seed = status["wrk"], status["bare"], status["seed"]
+    small, large = (statistics.median(history[n]) for n in HISTORY_SIZES)
+    p2, p6 = two_workers / bare_rate, two_workers / one_worker
+    lines = [
+        "## Speed: issue 10's figures against their targets",
+        "",
+        __doc__.split("\n\n", 1)[1].strip(),
+        "",
+        "| figure | measured | target | verdict |",
+        "| --- | --- | --- | --- |",
+        f"| P1 tiny job end to end p50 / p95 | {ms(statistics.median(e2e))} / {ms(_pct(e2e, 0.95))}"
+        f" | p50 ≤ 500 ms | {_verdict(statistics.median(e2e) <= 0.5)} |",
+        f"| P1 trigger + queue pickup p50 / p95 | {ms(statistics.median(pickup))} /"
+        f" {ms(_pct(pickup, 0.95))} | - | - |",
+        f"| P1 processing span p50 / p95 | {ms(statistics.median(span))} / {ms(_pct(span, 0.95))}"
+        f" | p50 ≤ 80 ms | {_verdict(statistics.median(span) <= 0.08)} |",
+        f"| P3 24 MP photo span ÷ bare libvips | {photo:.2f} s ÷ {bare_vips:.2f} s ="
+        f" {photo / bare_vips:.2f}x (bare Pillow {bare_pillow:.2f} s: {photo / bare_pillow:.2f}x)"
+        f" | ≤ 1.3x | {_verdict(photo / bare_vips <= 1.3)} |",
+        f"| P5 status at 50 connections ÷ bare SDK point reads at 50 threads | {wrk['rate']:.0f}/s"
+        f" ÷ {bare:.0f}/s = {wrk['rate'] / bare:.2f}x (non-2xx: {wrk['non_2xx']:.0f})"
+        f" | ≥ 0.5x | {_verdict(wrk['rate'] / bare >= 0.5)} |",
+        f"| P5 status p50 / p95 at the seed's load ({len(seed)} requests) |"
+        f" {ms(statistics.median(seed))} / {ms(_pct(seed, 0.95))} | p95 ≤ 25 ms"
+        f" | {_verdict(_pct(seed, 0.95) <= 0.025)} |",
+        f"| P2 pipeline (2 workers) ÷ bare loop (2 processes), CPU-bound jobs |"
+        f" {two_workers:.2f} ÷ {bare_rate:.2f} jobs/s = {p2:.2f} | ≥ 0.85"
+        f" | {_verdict(p2 >= 0.85)} |",
+        f"| P6 2 workers ÷ 1 worker | {two_workers:.2f} ÷ {one_worker:.2f} jobs/s = {p6:.2f}x"
+        f" | ≥ 1.8x | {_verdict(p6 >= 1.8)} |",
+        f"| history p50 (limit 10): 10,000 jobs ÷ 30 jobs | {ms(large)} ÷ {ms(small)} ="
+        f" {large / small:.2f}x | ≤ 2x | {_verdict(large / small <= 2)} |",
+        "| P4 500 MB video: peak RSS of host and tool tree | not measured in this run | - | - |",
+        "| P7 storage transactions per job | not measured in this run | ≤ 12 | - |",
+        "",
+        f"Machine load while measuring (1-minute load average at the end): {os.getloadavg()[0]:.1f}"
+        f" on {os.cpu_count()} cores.",
+        "",
+    ]
+    lines += [f"![{name}](bench/plots/{name})" for name in plots]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(run())
