@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from processors.registry import all_tools
@@ -26,8 +27,14 @@ BLOB_HEADERS = {"x-ms-blob-type": "BlockBlob"}
 
 
 def catalog(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
+    return ApiResponse(200, _catalog_body(), {"Cache-Control": "public, max-age=300"})
+
+
+@functools.cache
+def _catalog_body() -> bytes:
+    """Built once per process: every tool's JSON Schema is work, and the catalog is fixed."""
     tools = [tool.describe() for tool in all_tools()]
-    return json_response(200, {"count": len(tools), "results": tools})
+    return json_response(200, {"count": len(tools), "results": tools}).body
 
 
 def _status_url(request: ApiRequest, execution_id: str) -> str:
