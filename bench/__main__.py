@@ -2,7 +2,8 @@
 
 Each `bench/bench_<topic>.py` defines `run() -> str`, which measures alternatives side by
 side in the same process run and returns a Markdown section (a heading, what was measured,
-a table with ratios). `python -m bench [topic ...]` runs all or the named ones.
+a table with ratios). `python -m bench [topic ...]` runs all or the named ones; naming
+some keeps the other topics' sections of BENCHMARKS.md as they were (between markers).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import argparse
 import importlib
 import pkgutil
 import platform
+import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,23 +36,53 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(chosen) - set(names)
     if unknown:
         parser.error(f"unknown topics: {', '.join(sorted(unknown))} (known: {', '.join(names)})")
-    sections = []
+    sections = _kept_sections() if args.topics else {}
     for name in chosen:
         print(f"running bench_{name} ...", file=sys.stderr)
         started = time.perf_counter()
         module = importlib.import_module(f"bench.bench_{name}")
-        sections.append(module.run())
+        sections[name] = f"{module.run().strip()}\n\n_Measured at commit {_commit()}._"
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     header = (
         "# Benchmarks\n\n"
         "Written by `make bench` (`python -m bench`). Every table compares alternatives measured\n"
         "side by side in the same run on the same machine; read the ratios, not the seconds.\n\n"
         f"Machine: {platform.machine()}, {platform.python_implementation()} "
-        f"{platform.python_version()}, {_cpu_count()} cores.\n"
+        f"{platform.python_version()}, {_cpu_count()} cores, {_memory_gb()} GB memory.\n"
     )
-    OUTPUT.write_text(header + "\n" + "\n\n".join(s.strip() for s in sections) + "\n")
+    body = "\n\n".join(
+        f"<!-- bench_{name} -->\n{sections[name]}\n<!-- /bench_{name} -->"
+        for name in names
+        if name in sections
+    )
+    OUTPUT.write_text(header + "\n" + body + "\n")
     print(f"wrote {OUTPUT}", file=sys.stderr)
     return 0
+
+
+def _kept_sections() -> dict[str, str]:
+    if not OUTPUT.exists():
+        return {}
+    found = re.findall(
+        r"<!-- bench_(\w+) -->\n(.*?)\n<!-- /bench_\1 -->", OUTPUT.read_text(), flags=re.S
+    )
+    return dict(found)
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty"],
+        cwd=OUTPUT.parent,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def _memory_gb() -> str:
+    import psutil
+
+    return f"{psutil.virtual_memory().total / 2**30:.0f}"
 
 
 def _cpu_count() -> int:

@@ -11,6 +11,10 @@
   polling its own job every 2.5 s).
 - P2/P6 CPU-bound jobs (6 MP JPEG → WebP) through devhost with 1 and 2 worker processes,
   and a bare loop running the same tool on the same files with 2 processes.
+- P7 storage transactions, counted by a proxy in front of Azurite (`counting_proxy`): per
+  tiny job (the idle rate subtracted; the API call, SAS upload, trigger, queue, runner and
+  writes all included; the benchmark waits by reading the table behind the proxy's back) and
+  per idle minute of one devhost worker, by service.
 - history latency (limit 10) for a tenant with 30 jobs and one with 10,000.
 """
 
@@ -22,6 +26,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -40,6 +45,8 @@ CPU_JOBS = 12
 STATUS_JOBS = 50
 SEED_SECONDS = 20.0
 HISTORY_SIZES = (30, 10_000)
+COUNTED_JOBS = 10
+IDLE_SECONDS = 30.0
 CONVERT = {"outputFormat": "webp", "quality": 85, "maxWidth": 2048, "maxHeight": 2048}
 
 
@@ -62,6 +69,7 @@ def _devhost(connection_string: str, key: str, workers: int) -> Iterator[Any]:
         **os.environ,
         "AzureWebJobsStorage": connection_string,
         "DEV_API_KEY": key,
+        "DEVHOST_STARTUP_COMMAND": f"{sys.executable} -m shared.provision",  # + the dev key
         "RATE_LIMIT_PER_MINUTE": "0",
     }
     with run_devhost(ROOT, env=env, workers=workers) as host:
@@ -190,6 +198,43 @@ def _status(host: Any, api: Any, key: str, connection_string: str) -> dict[str, 
         "wrk": _wrk(host.base_url, key, ids),
         "bare": _bare_point_reads(connection_string, rows, 10.0),
         "seed": _seed_load(f"{host.base_url}/api", key, ids),
+    }
+
+
+def _transactions(azurite: Any, key: str) -> dict[str, dict[str, float]]:
+    """{"idle_per_minute": {service: n}, "per_job": {service: n}}."""
+    from bench.counting_proxy import CountingProxy
+    from shared.context import Services
+    from shared.settings import Settings
+
+    direct = Services(Settings(storage_connection_string=azurite.connection_string)).jobs
+    proxy = CountingProxy(azurite)
+    data = bytes(range(256)) * 8
+
+    def job(api: Any, name: str) -> None:
+        ident, _ = _submit(api, "base64-codec", name, data, {})
+        while (found := direct.get("dev", ident)) is None or found.status != "completed":
+            assert found is None or found.status != "failed", found
+            time.sleep(0.05)
+
+    try:
+        with _devhost(proxy.connection_string, key, 1) as (_, api):
+            job(api, "warm.bin")
+            time.sleep(5)  # let the queue listeners back off to their idle rate
+            before = proxy.snapshot()
+            time.sleep(IDLE_SECONDS)
+            idle = proxy.snapshot() - before
+            before, started = proxy.snapshot(), time.monotonic()
+            for index in range(COUNTED_JOBS):
+                job(api, f"n{index}.bin")
+            busy, seconds = proxy.snapshot() - before, time.monotonic() - started
+    finally:
+        proxy.stop()
+    services = ("blob", "queue", "table")
+    idle_rate = {s: idle[s] / IDLE_SECONDS for s in services}
+    return {
+        "idle_per_minute": {s: idle_rate[s] * 60 for s in services},
+        "per_job": {s: max(0.0, busy[s] - idle_rate[s] * seconds) / COUNTED_JOBS for s in services},
     }
 
 
@@ -334,6 +379,10 @@ def _plots(tiny: dict[str, list[float]], seed: list[float], workers: dict[int, f
     return names
 
 
+def _split(by_service: dict[str, float]) -> str:
+    return " / ".join(f"{by_service[s]:.1f}" for s in ("blob", "queue", "table"))
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -368,13 +417,14 @@ def run() -> str:
             with _devhost(connection_string, key, 2) as (host, api):
                 _wait(api, _submit(api, "base64-codec", "w.bin", b"warm", {})[0], 0.1)
                 two_workers = _through_pipeline(api, images)
+            transactions = _transactions(azurite, key)
             history = _history(connection_string)
         finally:
             azurite.stop()
     plots = _plots(tiny, status["seed"], {1: one_worker, 2: two_workers})
     return _report(
         tiny, spans, bare_vips, bare_pillow, status, one_worker, two_workers, bare_rate, history,
-        plots,
+        transactions, plots,
     )  # fmt: skip
 
 
@@ -388,6 +438,7 @@ def _report(
     two_workers: float,
     bare_rate: float,
     history: dict[int, list[float]],
+    transactions: dict[str, dict[str, float]],
     plots: list[str],
 ) -> str:
     ms: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
@@ -396,6 +447,8 @@ def _report(
     wrk, bare, seed = status["wrk"], status["bare"], status["seed"]
     small, large = (statistics.median(history[n]) for n in HISTORY_SIZES)
     p2, p6 = two_workers / bare_rate, two_workers / one_worker
+    per_job = sum(transactions["per_job"].values())
+    idle = sum(transactions["idle_per_minute"].values())
     lines = [
         "## Speed: issue 10's figures against their targets",
         "",
@@ -426,7 +479,10 @@ def _report(
         f"| history p50 (limit 10): 10,000 jobs ÷ 30 jobs | {ms(large)} ÷ {ms(small)} ="
         f" {large / small:.2f}x | ≤ 2x | {_verdict(large / small <= 2)} |",
         "| P4 500 MB video: peak RSS of host and tool tree | not measured in this run | - | - |",
-        "| P7 storage transactions per job | not measured in this run | ≤ 12 | - |",
+        f"| P7 storage transactions per tiny job (blob / queue / table) | {per_job:.1f}"
+        f" ({_split(transactions['per_job'])}) | ≤ 12 | {_verdict(per_job <= 12)} |",
+        f"| P7 storage transactions per idle minute, one devhost worker | {idle:.0f}"
+        f" ({_split(transactions['idle_per_minute'])}) | reported | - |",
         "",
         f"Machine load while measuring (1-minute load average at the end): {os.getloadavg()[0]:.1f}"
         f" on {os.cpu_count()} cores.",

@@ -74,6 +74,7 @@ def test_history_delete_and_bulk_delete(client: Client, services: Services) -> N
     assert bulk["deleted"] == 2 and bulk["failed"] == 1
     assert client.http.get("/v1/executions/").json() == {
         "count": 0,
+        "approximate": False,
         "next": None,
         "previous": None,
         "results": [],
