@@ -140,10 +140,10 @@ class JobStore:
             "RowKey": _LOOKUP_PREFIX + job.execution_id,
             "job_row_key": job.row_key,
         }
-        self.table.submit_transaction([("create", job.to_entity()), ("create", lookup)])
+        results = self.table.submit_transaction([("create", job.to_entity()), ("create", lookup)])
         log.info("job %s created for tool %s: %s", job.execution_id, job.tool, job.status)
-        created = self.get(job.tenant, job.execution_id)
-        assert created is not None
+        created = job.model_copy()
+        created.etag = results[0].get("etag")  # the stored row's ETag: no read back needed
         return created
 
     def get(self, tenant: str, execution_id: str) -> Job | None:
@@ -188,13 +188,17 @@ class JobStore:
         change: Callable[[Job], tuple[JobStatus, dict[str, Any]] | None],
         *,
         attempts: int = 8,
+        current: Job | None = None,
     ) -> Job | None:
         """Read, decide with `change`, CAS-write; re-read and decide again on a conflict.
 
         `change(job)` returns (target status, field changes) or None for "nothing to do".
+        `current`, a copy the caller has just read (with its ETag), saves the first read.
         """
-        for _ in range(attempts):
-            job = self.get(tenant, execution_id)
+        for attempt in range(attempts):
+            job = (
+                current if attempt == 0 and current is not None else self.get(tenant, execution_id)
+            )
             if job is None:
                 return None
             decision = change(job)

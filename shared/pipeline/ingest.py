@@ -47,10 +47,7 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
 
     declared = job.inputs[index]
     try:
-        size = int(client.get_blob_properties().size)
-        head = (
-            client.download_blob(offset=0, length=min(SNIFF_BYTES, size)).readall() if size else b""
-        )
+        head, size = _head_and_size(client)
         if size == 0:
             raise PermanentError(f"{declared.filename} is empty", code="empty_file")
         check_arrival(
@@ -67,3 +64,13 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
     updated = record_arrival(services, job, index=index, size=size)
     if updated is not None and all(f.arrived for f in updated.inputs):
         dispatch(services, updated)
+
+
+def _head_and_size(client: BlobClient) -> tuple[bytes, int]:
+    """The first SNIFF_BYTES and the blob's whole size, in one ranged read."""
+    stream = client.download_blob(offset=0, length=SNIFF_BYTES)
+    head = stream.readall()
+    content_range = stream.properties.content_range  # "bytes 0-8191/<whole size>"
+    if content_range and "/" in content_range:
+        return head, int(content_range.rsplit("/", 1)[1])
+    return head, int(client.get_blob_properties().size)

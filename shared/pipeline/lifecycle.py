@@ -125,7 +125,7 @@ def record_arrival(services: Services, job: Job, *, index: int, size: int) -> Jo
         inputs[index].arrived, inputs[index].size = True, size
         return JobStatus.PENDING, {"inputs": inputs, "input_size": sum(f.size for f in inputs)}
 
-    return services.jobs.update(job.tenant, job.execution_id, arrive)
+    return services.jobs.update(job.tenant, job.execution_id, arrive, current=job)
 
 
 def dispatch(services: Services, job: Job) -> Job | None:
@@ -148,6 +148,7 @@ def mark_queued(services: Services, job: Job) -> Job | None:
             if j.status == JobStatus.PENDING
             else None
         ),
+        current=job,
     )
 
 

@@ -136,7 +136,7 @@ def run_tool(
     )
     process.start()
     sender.close()
-    watched = psutil.Process(process.pid)
+    watched = _watch(process.pid)
     deadline = time.monotonic() + timeout
     try:
         while True:
@@ -182,14 +182,25 @@ def run_tool(
             process.join(_KILL_GRACE_SECONDS)
 
 
-def _tree(process: psutil.Process) -> list[psutil.Process]:
+def _watch(pid: int | None) -> psutil.Process | None:
+    """The job process, or None when it has already ended: the zygote, not we, reaps it, so
+    a fast job can be gone before we look (psutil then also refuses a reused pid later)."""
+    try:
+        return psutil.Process(pid)
+    except psutil.Error:
+        return None
+
+
+def _tree(process: psutil.Process | None) -> list[psutil.Process]:
+    if process is None:
+        return []
     try:
         return [process, *process.children(recursive=True)]
     except psutil.Error:  # the child has just exited
         return []
 
 
-def _tree_rss(process: psutil.Process) -> int:
+def _tree_rss(process: psutil.Process | None) -> int:
     total = 0
     for member in _tree(process):
         with contextlib.suppress(psutil.Error):
@@ -197,7 +208,7 @@ def _tree_rss(process: psutil.Process) -> int:
     return total
 
 
-def _kill_tree(process: psutil.Process) -> None:
+def _kill_tree(process: psutil.Process | None) -> None:
     """The child and whatever it started (an FFmpeg would otherwise run on as an orphan)."""
     for member in reversed(_tree(process)):
         with contextlib.suppress(psutil.Error):
