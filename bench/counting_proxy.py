@@ -3,7 +3,10 @@
 Everything the app, devhost and the benchmark's uploads send to storage passes through it
 when their connection string names the proxy's ports (`connection_string`). A request is
 counted at its request line; an entity-group transaction (`$batch`) is one request, as it
-is one billed transaction.
+is one billed transaction. Each request is counted as `app` or as `polling`: what the
+trigger machinery does to find work (blob listings and the receipts devhost keeps in
+`azure-webjobs-hosts` for its blob-trigger emulation, which Event Grid replaces in Azure;
+queue message reads, which find a message or find none).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from devhost.azurite import ACCOUNT_KEY, ACCOUNT_NAME, Azurite, free_port
 
 __all__ = ["CountingProxy"]
 
-_REQUEST_LINE = re.compile(rb"(?:^|\r\n)(?:GET|PUT|POST|DELETE|HEAD|MERGE|PATCH) /[^ \r\n]* HTTP/1")
+_REQUEST_LINE = re.compile(rb"(?:^|\r\n)(GET|PUT|POST|DELETE|HEAD|MERGE|PATCH) (/[^ \r\n]*) HTTP/1")
 
 
 class CountingProxy:
@@ -28,7 +31,7 @@ class CountingProxy:
             "table": azurite.table_port,
         }
         self.ports = {service: free_port() for service in self.targets}
-        self.counts: Counter[str] = Counter()
+        self.counts: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         ready = threading.Event()
@@ -45,7 +48,7 @@ class CountingProxy:
             f"TableEndpoint=http://127.0.0.1:{ports['table']}/{ACCOUNT_NAME};"
         )
 
-    def snapshot(self) -> Counter[str]:
+    def snapshot(self) -> Counter[tuple[str, str]]:
         with self._lock:
             return Counter(self.counts)
 
@@ -81,13 +84,20 @@ class CountingProxy:
         try:
             while chunk := await reader.read(65536):
                 if service is not None:
-                    found = len(_REQUEST_LINE.findall(chunk))
-                    if found:
+                    for method, path in _REQUEST_LINE.findall(chunk):
                         with self._lock:
-                            self.counts[service] += found
+                            self.counts[service, _kind(service, method, path)] += 1
                 writer.write(chunk)
                 await writer.drain()
         except (ConnectionError, OSError):
             pass
         finally:
             writer.close()
+
+
+def _kind(service: str, method: bytes, path: bytes) -> str:
+    if service == "blob" and (b"comp=list" in path or b"/azure-webjobs" in path):
+        return "polling"
+    if service == "queue" and method == b"GET" and b"/messages" in path:
+        return "polling"
+    return "app"
