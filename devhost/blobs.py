@@ -6,10 +6,12 @@ and records the outcome in its metadata; a restart therefore never fires a versi
 Failures are retried on the next polls; after MAX_ATTEMPTS a message goes to
 `webjobs-blobtrigger-poison`.
 
-Polling adapts: a container is listed every `DEVHOST_BLOB_POLL_SECONDS` (0.5) when idle,
-every 0.1 s for a while after activity (a new blob, an API call, a blob written by a devhost
-process), never more often than 4x the time a listing takes. Event Grid notifications
-posted to /runtime/webhooks/blobs run their blob at once through the same receipts.
+Polling adapts: a container is listed about every `DEVHOST_BLOB_POLL_SECONDS` (0.5) when
+idle and every 0.2 s for 10 s after activity (a new blob, an API call, a blob written by a
+devhost process: the last one also lists at once), never more often than 4x the time a
+listing takes; N workers share that rate (each lists every N intervals, at random phases).
+Event Grid notifications posted to /runtime/webhooks/blobs run their blob at once through
+the same receipts.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import contextlib
 import json
 import logging
 import os
+import random
 import re
 import threading
 import time
@@ -42,8 +45,8 @@ __all__ = ["BlobListener", "BlobRunner", "blob_value", "path_pattern"]
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 POISON_QUEUE = "webjobs-blobtrigger-poison"
-FAST_POLL = 0.1
-ACTIVE_WINDOW = 15.0  # seconds of fast polling after activity
+FAST_POLL = 0.2
+ACTIVE_WINDOW = 10.0  # seconds of fast polling after activity
 
 
 def path_pattern(path: str) -> tuple[str, str, re.Pattern[str]]:
@@ -157,6 +160,9 @@ class BlobListener:
         self.runner = BlobRunner(spec, config)
         self.container, self.prefix = self.runner.container, self.runner.prefix
         self.idle = float(os.environ.get("DEVHOST_BLOB_POLL_SECONDS", "0.5"))
+        # N workers each list every N intervals at random phases: the container is listed
+        # about once per interval whatever the worker count.
+        self.share = max(1, int(os.environ.get("DEVHOST_WORKERS", "1") or 1))
         self.active_until = 0.0
         self.wake = threading.Event()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
@@ -195,7 +201,7 @@ class BlobListener:
                 listing = self.idle
             fast = time.monotonic() < self.active_until
             interval = max(FAST_POLL if fast else self.idle, 4 * listing)
-            self._sleep(interval)
+            self._sleep(interval * self.share * random.uniform(0.75, 1.25))
         self.pool.shutdown(wait=True)
 
     def _sleep(self, seconds: float) -> None:

@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     notify_dir = tempfile.mkdtemp(prefix="devhost-notify-")
     os.environ[NOTIFY_ENV] = notify_dir
     install_send_hooks()
+    os.environ["DEVHOST_WORKERS"] = str(max(0, args.workers))
     supervisor = Supervisor(app_dir, max(0, args.workers))
     try:
         run_startup_hook(app_dir)
