@@ -383,6 +383,7 @@ def _plots(tiny: dict[str, list[float]], seed: list[float], workers: dict[int, f
     counts = sorted(workers)
     axes.plot(counts, [workers[c] for c in counts], marker="o")
     axes.set_xticks(counts)
+    axes.set_ylim(bottom=0)
     axes.set_xlabel("devhost worker processes")
     axes.set_ylabel("jobs per second")
     axes.set_title("P6: CPU-bound jobs vs workers")
