@@ -28,6 +28,7 @@ from azure.storage.queue import QueueClient
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from shared import metrics
 from shared.pipeline.webhook_sender import Outcome, Sender, signature_header
 from shared.webhook_secrets import WebhookSecretStore
 
@@ -143,6 +144,7 @@ class Deliveries:
             headers["traceparent"] = delivery.traceparent
         outcome = self.sender.send(delivery.url, delivery.payload.encode(), headers)
         state = self._after(delivery, outcome)
+        metrics.webhook_attempt(state.status)
         log.info(
             "job %s: webhook %s attempt %d: %s -> %s",
             delivery.execution_id, delivery.event_id, delivery.attempt, outcome.detail,
