@@ -28,13 +28,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from devhost.app_loader import FunctionSpec
 from devhost.expressions import json_properties
 from devhost.invoke import invoke
 from devhost.notify import announce
 from devhost.routes import RouteTemplate
+from devhost.site_headers import global_headers, with_headers
 
 __all__ = ["build_app"]
 
@@ -107,10 +108,12 @@ def key_ok(request: Request, key: str) -> bool:
     return bool(key) and hmac.compare_digest(given.encode(), key.encode())
 
 
-def _static_app(app_dir: Path) -> StaticFiles | None:
+def _static_app(app_dir: Path) -> ASGIApp | None:
     for candidate in (app_dir / "static_site" / "dist", app_dir / "static_site"):
         if (candidate / "index.html").exists():
-            return StaticFiles(directory=candidate, html=True)
+            return with_headers(
+                StaticFiles(directory=candidate, html=True), global_headers(candidate)
+            )
     return None
 
 

@@ -206,7 +206,9 @@ AXE_RUN = """async () => {
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Serious or critical WCAG 2.1 A/AA findings on the current page."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the browser's debugging protocol: the site's CSP (script-src 'self')
+    # refuses an injected <script> tag, as it should.
+    page.evaluate(AXE.read_text())
     return [v for v in page.evaluate(AXE_RUN) if v["impact"] in ("serious", "critical")]
 
 
