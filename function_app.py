@@ -2,11 +2,11 @@
 
 import azure.functions as func
 
-from functions import cleanup, http_api, ingest, process
+from functions import cleanup, http_api, ingest, process, webhooks
 from shared import telemetry
 
 telemetry.configure()
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
-for blueprint in (http_api.bp, ingest.bp, process.bp, cleanup.bp):
+for blueprint in (http_api.bp, ingest.bp, process.bp, cleanup.bp, webhooks.bp):
     app.register_functions(blueprint)

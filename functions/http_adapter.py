@@ -33,10 +33,15 @@ def to_http_response(response: ApiResponse) -> func.HttpResponse:
 
 
 def serve(
-    req: func.HttpRequest, handler: Handler, *, authenticated: bool = True
+    req: func.HttpRequest,
+    handler: Handler,
+    *,
+    authenticated: bool = True,
+    scope: str | None = None,
 ) -> func.HttpResponse:
+    request = to_api_request(req)
     return to_http_response(
-        respond_api(get_services, to_api_request(req), handler, authenticated=authenticated)
+        respond_api(get_services, request, handler, authenticated=authenticated, scope=scope)
     )
 
 
@@ -44,7 +49,8 @@ def _file(req: func.HttpRequest) -> UploadedFile | None:
     upload = req.files.get("file")
     if upload is None:
         return None
-    return UploadedFile(filename=upload.filename or "upload", data=upload.read())
+    # werkzeug spools a large part to a temporary file: hand on the stream, not a copy.
+    return UploadedFile(filename=upload.filename or "upload", content=upload.stream)
 
 
 def multipart_file(req: func.HttpRequest) -> tuple[str, bytes] | None:

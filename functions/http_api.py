@@ -10,7 +10,7 @@ from collections.abc import Callable
 import azure.functions as func
 
 from functions.http_adapter import serve, to_api_request, to_http_response
-from shared.api.http import Caller
+from shared.api.http import Caller, finish, request_id
 from shared.api.routes import ROUTES, Route
 
 bp = func.Blueprint()
@@ -23,8 +23,10 @@ def _register(route: Route) -> Endpoint:
     @bp.route(route=route.path, methods=[route.method])
     def endpoint(req: func.HttpRequest) -> func.HttpResponse:
         if not route.needs_storage:  # liveness: no settings, no storage
-            return to_http_response(route.handler(None, to_api_request(req), Caller("", "")))  # type: ignore[arg-type]
-        return serve(req, route.handler, authenticated=route.authenticated)
+            request = to_api_request(req)
+            answer = route.handler(None, request, Caller("", ""))  # type: ignore[arg-type]
+            return to_http_response(finish(answer, request_id(request)))
+        return serve(req, route.handler, authenticated=route.authenticated, scope=route.scope)
 
     return endpoint  # type: ignore[return-value]
 

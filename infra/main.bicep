@@ -36,6 +36,10 @@ param maximumInstanceCount int = 40
 
 param resourceGroupName string = ''
 
+@secure()
+@description('Signs download links. A new one per provision unless given (`azd env set` plus main.parameters.json); links live an hour, and DOWNLOAD_LINK_SECRETS may list old,new to rotate without a gap.')
+param downloadLinkSecrets string = newGuid()
+
 // The tool categories: one uploads container, one processed container and one jobs queue
 // each. Must equal processors.registry.categories(); tests/unit/infra checks it.
 var categories = [
@@ -134,6 +138,7 @@ module api 'app/function.bicep' = {
     siteOrigin: site.outputs.origin
     categories: categories
     retentionMinutes: retentionMinutes
+    downloadLinkSecrets: downloadLinkSecrets
   }
 }
 

@@ -1,4 +1,5 @@
-"""The services one process shares: storage, job and key stores, SAS issuer, rate limiter.
+"""The services one process shares: storage, job, key and webhook-secret stores, SAS issuer,
+download link signer, rate limiter.
 
 Built lazily on first use (`get_services()`), never at import: the Functions host indexes
 the app before settings may be complete. Tests build `Services(Settings(...))` directly.
@@ -6,16 +7,21 @@ the app before settings may be complete. Tests build `Services(Settings(...))` d
 
 from __future__ import annotations
 
+import hashlib
 import threading
+from datetime import timedelta
 from functools import cached_property
 
 from shared.auth import RateLimiter
 from shared.clock import Clock, utcnow
 from shared.jobs import JobStore
 from shared.keys import KeyStore
+from shared.links import LinkSigner
+from shared.naming import WEBHOOK_SECRETS_TABLE
 from shared.sas import SasIssuer
-from shared.settings import Settings, get_settings
+from shared.settings import Settings, SettingsError, get_settings
 from shared.storage import Storage
+from shared.webhook_secrets import WebhookSecretStore
 
 __all__ = ["Services", "get_services", "set_services"]
 
@@ -37,6 +43,23 @@ class Services:
     @cached_property
     def sas(self) -> SasIssuer:
         return SasIssuer(self.storage, clock=self.clock)
+
+    @cached_property
+    def webhook_secrets(self) -> WebhookSecretStore:
+        return WebhookSecretStore(
+            self.storage.table_service.get_table_client(WEBHOOK_SECRETS_TABLE)
+        )
+
+    @cached_property
+    def links(self) -> LinkSigner:
+        secrets = self.settings.link_secrets
+        if not secrets:
+            if self.settings.uses_identity:
+                raise SettingsError("missing setting: DOWNLOAD_LINK_SECRETS")
+            # Azurite or an account key: every process derives the same secret from the key.
+            account_key = str(self.storage.blob_service.credential.account_key)
+            secrets = [hashlib.sha256(f"download-links:{account_key}".encode()).hexdigest()]
+        return LinkSigner(secrets, lifetime=timedelta(minutes=self.settings.download_link_minutes))
 
     @cached_property
     def rate_limiter(self) -> RateLimiter:

@@ -6,6 +6,7 @@
     └── ApiError                 an HTTP answer other than success (status + code)
         ├── BadRequestError      400 bad_request / invalid_parameters
         ├── UnauthorizedError    401 unauthorized
+        ├── ForbiddenError       403 forbidden / invalid_link
         ├── NotFoundError        404 not_found
         ├── GoneError            410 gone
         ├── TooLargeError        413 too_large
@@ -25,6 +26,7 @@ from typing import Any, ClassVar
 __all__ = [
     "ApiError",
     "BadRequestError",
+    "ForbiddenError",
     "GoneError",
     "JobFailedError",
     "NotFoundError",
@@ -86,6 +88,11 @@ class BadRequestError(ApiError):
 class UnauthorizedError(ApiError):
     status = 401
     default_code = "unauthorized"
+
+
+class ForbiddenError(ApiError):
+    status = 403
+    default_code = "forbidden"
 
 
 class NotFoundError(ApiError):

@@ -71,6 +71,14 @@ class Job(BaseModel):
     error_code: str | None = None
     attempts: int = 0
     message_id: str | None = None
+    traceparent: str | None = None
+    """The W3C trace context of the request that created the job (shared.tracing)."""
+    api_base: str | None = None
+    """The API root the job was created through, for links in its webhook events."""
+    webhook_url: str | None = None
+    webhook_status: str | None = None
+    webhook_attempts: int = 0
+    webhook_message: str | None = None
     etag: str | None = Field(default=None, exclude=True)
 
     def model_post_init(self, _context: Any) -> None:
@@ -214,6 +222,20 @@ class JobStore:
         log.warning("job %s: gave up after %d conflicting writes", execution_id, attempts)
         return None
 
+    def annotate(self, tenant: str, execution_id: str, **fields: Any) -> bool:
+        """Merge `fields` into the job without touching its state (webhook notes): False
+        when the job is gone. A concurrent state write's ETag check sees the change and
+        re-reads, so neither write is lost."""
+        job = self.get(tenant, execution_id)
+        if job is None:
+            return False
+        entity = {"PartitionKey": tenant, "RowKey": job.row_key, **fields}
+        try:
+            self.table.update_entity(entity, mode=UpdateMode.MERGE)
+        except ResourceNotFoundError:
+            return False
+        return True
+
     def delete(self, job: Job) -> None:
         operations: list[Any] = [
             ("delete", {"PartitionKey": job.tenant, "RowKey": job.row_key}),
@@ -262,6 +284,10 @@ class JobStore:
         query = " or ".join(f"status eq @s{i}" for i in range(len(statuses)))
         parameters = {f"s{i}": str(s) for i, s in enumerate(statuses)}
         yield from self._scan(query, parameters)
+
+    def finished_since(self, cutoff: datetime) -> Iterator[Job | UnreadableRecord]:
+        """Every tenant's jobs that reached a final state at or after `cutoff` (ops stats)."""
+        yield from self._scan("completed_at ge @cutoff", {"cutoff": cutoff})
 
     def created_before(self, cutoff: datetime) -> Iterator[Job | UnreadableRecord]:
         """Every tenant's jobs created before `cutoff` (record retention)."""

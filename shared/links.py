@@ -20,6 +20,9 @@ from urllib.parse import urlencode
 __all__ = ["LinkSigner", "SignedLink"]
 
 _PARAMS = ("tenant", "expires", "signature")
+_ROUND_SECONDS = 300
+"""Expiries are rounded up to this: the same link (and status answer, and its ETag) for a
+job over 5 minutes, instead of a new one every second."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class LinkSigner:
 
     def query(self, execution_id: str, tenant: str, *, now: datetime) -> str:
         """The query string (without `?`) that makes a download URL a signed link."""
-        expires = int((now + self.lifetime).timestamp())
+        expires = -(-int((now + self.lifetime).timestamp()) // _ROUND_SECONDS) * _ROUND_SECONDS
         signature = self._sign(self._keys[0], execution_id, tenant, expires)
         return urlencode({"tenant": tenant, "expires": expires, "signature": signature})
 

@@ -11,6 +11,9 @@ from pathlib import PurePosixPath
 __all__ = [
     "APIKEYS_TABLE",
     "JOBS_TABLE",
+    "WEBHOOKS_POISON_QUEUE",
+    "WEBHOOKS_QUEUE",
+    "WEBHOOK_SECRETS_TABLE",
     "BlobRef",
     "is_execution_id",
     "job_row_key",
@@ -28,6 +31,9 @@ __all__ = [
 
 JOBS_TABLE = "jobs"
 APIKEYS_TABLE = "apikeys"
+WEBHOOK_SECRETS_TABLE = "webhooksecrets"
+WEBHOOKS_QUEUE = "webhooks"
+WEBHOOKS_POISON_QUEUE = "webhooks-poison"
 _MAX_MILLIS = 10**13 - 1  # inverted epoch milliseconds stay 13 digits until year 2286
 
 # Version 7 (new: creation time + 74 random bits) or 4 (ids issued before; still resolve).

@@ -1,7 +1,8 @@
 """Create what the app needs in storage, idempotently: `python -m shared.provision`.
 
 Containers `{category}-uploads` and `-processed`, queues `{category}-jobs` and `-poison`
-for every category in the tool catalog; tables `jobs` and `apikeys`; blob CORS for the
+for every category in the tool catalog; the `webhooks` queue and its `-poison`; tables
+`jobs`, `apikeys` and `webhooksecrets`; blob CORS for the
 browser's direct uploads (from SITE_ORIGINS); the DEV_API_KEY for tenant "dev" when set.
 Prints one line per thing created.
 """
@@ -20,6 +21,9 @@ from shared.keys import KeyStore
 from shared.naming import (
     APIKEYS_TABLE,
     JOBS_TABLE,
+    WEBHOOK_SECRETS_TABLE,
+    WEBHOOKS_POISON_QUEUE,
+    WEBHOOKS_QUEUE,
     poison_queue,
     processed_container,
     queue_name,
@@ -47,7 +51,9 @@ def provision(storage: Storage, *, say: Callable[[str], None] = print) -> None:
             _create(f"container {container}", partial(blobs.create_container, container), say)
         for queue in (queue_name(category), poison_queue(category)):
             _create(f"queue {queue}", partial(queues.create_queue, queue), say)
-    for table in (JOBS_TABLE, APIKEYS_TABLE):
+    for queue in (WEBHOOKS_QUEUE, WEBHOOKS_POISON_QUEUE):
+        _create(f"queue {queue}", partial(queues.create_queue, queue), say)
+    for table in (JOBS_TABLE, APIKEYS_TABLE, WEBHOOK_SECRETS_TABLE):
         _create(f"table {table}", partial(tables.create_table, table), say)
 
     if not storage.settings.uses_identity:  # in Azure, CORS is set by the Bicep templates

@@ -101,6 +101,34 @@ class Settings(BaseSettings):
     dev_api_key: str | None = Field(
         default=None, validation_alias=AliasChoices("DEV_API_KEY", "dev_api_key")
     )
+    allow_private_webhooks: bool = Field(
+        default=False,
+        validation_alias=AliasChoices("ALLOW_PRIVATE_WEBHOOKS", "allow_private_webhooks"),
+    )
+    """Let webhooks go to http and to loopback/private addresses (local receivers only)."""
+    webhook_retry_delays: str = Field(
+        default="30,120,600,2700",
+        pattern=r"^\s*\d+(\s*,\s*\d+)*\s*$",
+        validation_alias=AliasChoices("WEBHOOK_RETRY_DELAYS", "webhook_retry_delays"),
+    )
+    """Seconds before each retry of a webhook; one attempt more than delays."""
+    download_link_secrets: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DOWNLOAD_LINK_SECRETS", "download_link_secrets"),
+    )
+    """Comma-separated; the first signs download links, every one is accepted."""
+    download_link_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=7 * 24 * 60,
+        validation_alias=AliasChoices("DOWNLOAD_LINK_MINUTES", "download_link_minutes"),
+    )
+    convert_max_bytes: int = Field(
+        default=100 * 1024 * 1024,
+        ge=1,
+        validation_alias=AliasChoices("CONVERT_MAX_BYTES", "convert_max_bytes"),
+    )
+    """Largest multipart body /convert/ takes; larger files use the SAS upload."""
     retention_overrides: dict[str, int] = Field(default_factory=dict)
     """Minutes per category, from RETENTION_MINUTES_<CATEGORY> (collected in `from_env`)."""
 
@@ -112,6 +140,14 @@ class Settings(BaseSettings):
                 "AzureWebJobsStorage__accountName (identity-based access)"
             )
         return self
+
+    @property
+    def webhook_delays(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.webhook_retry_delays.split(","))
+
+    @property
+    def link_secrets(self) -> list[str]:
+        return [s.strip() for s in (self.download_link_secrets or "").split(",") if s.strip()]
 
     @property
     def uses_identity(self) -> bool:

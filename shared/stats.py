@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.jobs import Job
+from shared.jobs import Job, UnreadableRecord
 from shared.states import JobStatus
 
 __all__ = ["WINDOW", "summarize"]
@@ -52,7 +52,10 @@ class _Tool:
 
 
 def summarize(
-    finished: Iterable[Job], in_flight: Iterable[Job], *, now: datetime
+    finished: Iterable[Job | UnreadableRecord],
+    in_flight: Iterable[Job | UnreadableRecord],
+    *,
+    now: datetime,
 ) -> dict[str, Any]:
     """`finished`: jobs that reached a final state (those before the window are skipped;
     expired ones count by how they ended); `in_flight`: jobs queued or processing now."""
@@ -61,6 +64,8 @@ def summarize(
     webhooks: dict[str, int] = defaultdict(int)
     ages: list[float] = []
     for job in finished:
+        if not isinstance(job, Job):  # a record the sweep reports; nothing to count
+            continue
         if job.completed_at is None or job.completed_at < since:
             continue
         entry = by_tool[job.tool]
@@ -82,7 +87,7 @@ def summarize(
     failed = sum(t.failed for t in by_tool.values())
     flight = {"queued": 0, "processing": 0}
     for job in in_flight:
-        if job.status in (JobStatus.QUEUED, JobStatus.PROCESSING):
+        if isinstance(job, Job) and job.status in (JobStatus.QUEUED, JobStatus.PROCESSING):
             flight[str(job.status)] += 1
     return {
         "from": since.isoformat(),

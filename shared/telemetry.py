@@ -1,4 +1,6 @@
-"""Azure Monitor telemetry: on when APPLICATIONINSIGHTS_CONNECTION_STRING is set, else a no-op.
+"""Azure Monitor telemetry: on when APPLICATIONINSIGHTS_CONNECTION_STRING is set; locally
+the metrics can go to the console (METRICS_EXPORTER=console), or nowhere. Either way every
+log line inside a job or request names its ids (shared.tracing).
 
 `configure()` is called by function_app.py at import. It sets up the OpenTelemetry
 exporters once per process; later calls (and calls without the setting, as on devhost and
@@ -11,13 +13,17 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from shared import tracing
+
 __all__ = ["CONNECTION_SETTING", "configure"]
 
 CONNECTION_SETTING = "APPLICATIONINSIGHTS_CONNECTION_STRING"
+METRICS_SETTING = "METRICS_EXPORTER"
 _AUTH_SETTING = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING"
 
 logger = logging.getLogger(__name__)
@@ -52,8 +58,11 @@ def configure(
     """Send logs, traces and metrics to Application Insights; True if this call set it up."""
     global _configured
     env = os.environ if environ is None else environ
+    tracing.install_log_context()
     connection_string = env.get(CONNECTION_SETTING, "").strip()
     if not connection_string:
+        if env.get(METRICS_SETTING, "").strip().lower() == "console":
+            _console_metrics()
         return False
     with _lock:
         if _configured:
@@ -66,6 +75,27 @@ def configure(
         _configured = True
     logger.info("telemetry: exporting to Azure Monitor")
     return True
+
+
+def _console_metrics() -> None:
+    """Local: print the pipeline's metrics to stderr every 60 s (METRICS_EXPORTER=console)."""
+    global _configured
+    with _lock:
+        if _configured:
+            return
+        from opentelemetry import metrics
+        from opentelemetry.sdk.metrics import MeterProvider
+        from opentelemetry.sdk.metrics.export import (
+            ConsoleMetricExporter,
+            PeriodicExportingMetricReader,
+        )
+
+        reader = PeriodicExportingMetricReader(
+            ConsoleMetricExporter(out=sys.stderr), export_interval_millis=60_000
+        )
+        metrics.set_meter_provider(MeterProvider(metric_readers=[reader]))
+        _configured = True
+    logger.info("telemetry: metrics to the console")
 
 
 def _reset_for_tests() -> None:

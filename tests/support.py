@@ -13,8 +13,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def product_devhost_env(storage_connection_string: str, **extra: str) -> dict[str, str]:
     """The environment for `run_devhost(REPO_ROOT, ...)` on a test Azurite.
 
-    Provisioning runs as the start-up hook, the dev key is random, and rate limiting is off
-    so that fast test loops are not throttled.
+    Provisioning runs as the start-up hook, the dev key is random, rate limiting is off so
+    that fast test loops are not throttled, and webhooks may go to local receivers.
     """
     return {
         **os.environ,
@@ -23,5 +23,8 @@ def product_devhost_env(storage_connection_string: str, **extra: str) -> dict[st
         "DEVHOST_STARTUP_COMMAND": f"{sys.executable} -m shared.provision",
         "PYTHONPATH": str(REPO_ROOT),
         "RATE_LIMIT_PER_MINUTE": "0",
+        # Webhook receivers in tests listen on 127.0.0.1 and retries must not take an hour.
+        "ALLOW_PRIVATE_WEBHOOKS": "true",
+        "WEBHOOK_RETRY_DELAYS": "1,1",
         **extra,
     }

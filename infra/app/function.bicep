@@ -16,6 +16,9 @@ param maximumInstanceCount int
 param siteOrigin string
 param categories array
 param retentionMinutes object
+@secure()
+@description('Signs download links: DOWNLOAD_LINK_SECRETS (comma-separated, the first signs)')
+param downloadLinkSecrets string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -55,6 +58,12 @@ var appSettings = {
   TOOL_MEMORY_MB: string(instanceMemoryMB * 3 / 4)
   PUBLIC_BLOB_ENDPOINT: storage.properties.primaryEndpoints.blob
   SITE_ORIGINS: siteOrigin
+  // Webhooks: https to public addresses only; five attempts over about an hour.
+  ALLOW_PRIVATE_WEBHOOKS: 'false'
+  WEBHOOK_RETRY_DELAYS: '30,120,600,2700'
+  DOWNLOAD_LINK_SECRETS: downloadLinkSecrets
+  DOWNLOAD_LINK_MINUTES: '60'
+  CONVERT_MAX_BYTES: '104857600'
 }
 
 // RETENTION_MINUTES_<CATEGORY>, one per category.

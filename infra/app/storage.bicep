@@ -83,6 +83,12 @@ resource jobQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-
   }
 ]
 
+// Webhook deliveries, one message per attempt (shared/pipeline/webhooks.py).
+resource webhooksQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = {
+  parent: queueService
+  name: 'webhooks'
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: storage
   name: 'default'
@@ -96,6 +102,11 @@ resource jobsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-
 resource apikeysTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
   parent: tableService
   name: 'apikeys'
+}
+
+resource webhookSecretsTable 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = {
+  parent: tableService
+  name: 'webhooksecrets'
 }
 
 // A backstop to the cleanup timer, which does the real, minute-precise expiry.

@@ -5,23 +5,26 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+from typing import Any
 from urllib.parse import quote
 
 from shared.api import cursors
 from shared.api.http import ApiRequest, ApiResponse, Caller, json_response, parse_body
 from shared.api.views import BulkDeleteRequest, status_view
+from shared.auth import authenticate
 from shared.context import Services
-from shared.errors import BadRequestError, GoneError, NotFoundError
+from shared.errors import BadRequestError, ForbiddenError, GoneError, NotFoundError
 from shared.jobs import Job
+from shared.links import LinkSigner
 from shared.naming import is_execution_id, processed_container, safe_filename
 from shared.pipeline import lifecycle
 from shared.states import JobStatus
 
-__all__ = ["bulk_delete", "delete", "download", "history", "status"]
+__all__ = ["bulk_delete", "delete", "download", "history", "status", "view"]
 
 log = logging.getLogger(__name__)
 MAX_LIMIT = 50
-DEFAULT_LIMIT = 20
+DEFAULT_LIMIT = 10
 
 
 def _job(services: Services, caller: Caller, execution_id: str) -> Job:
@@ -32,10 +35,15 @@ def _job(services: Services, caller: Caller, execution_id: str) -> Job:
     return job
 
 
+def view(services: Services, request: ApiRequest, job: Job) -> dict[str, Any]:
+    """The status object, its downloadUrl a signed link that works without the key."""
+    return status_view(job, api_base=request.api_base, links=services.links, now=services.clock())
+
+
 def status(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
     """The job's status; 304 without a body when the poller's `If-None-Match` still holds."""
     job = _job(services, caller, request.route["id"])
-    answer = json_response(200, status_view(job, api_base=request.api_base))
+    answer = json_response(200, view(services, request, job))
     etag = '"' + hashlib.blake2b(answer.body, digest_size=12).hexdigest() + '"'
     # no-cache: a browser keeps the answer but asks again every time, sending the ETag.
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
@@ -49,12 +57,36 @@ def _if_none_match(request: ApiRequest) -> list[str]:
     return [tag.strip().removeprefix("W/") for tag in value.split(",") if tag.strip()]
 
 
+def _download_job(services: Services, request: ApiRequest) -> Job:
+    """The job a download asks for: by its signed link (no key), or by the caller's key."""
+    execution_id = request.route["id"]
+    if LinkSigner.is_signed(request.params):
+        link = services.links.verify(execution_id, request.params, now=services.clock())
+        if link is None:
+            raise ForbiddenError(
+                "This download link is invalid or has expired; ask for the status again",
+                code="invalid_link",
+            )
+        return _job(services, Caller(link.tenant, ""), execution_id)
+    tenant, key = authenticate(request.headers, services.keys)
+    services.rate_limiter.check(key)
+    return _job(services, Caller(tenant, key), execution_id)
+
+
 def download(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
-    job = _job(services, caller, request.route["id"])
+    job = _download_job(services, request)
     if job.status == JobStatus.EXPIRED:
         raise GoneError("The output has expired and was deleted")
     if job.status != JobStatus.COMPLETED or not job.output_blob:
         raise NotFoundError(f"The output is not ready (status {job.status})", code="not_ready")
+    if job.expires_at is not None and job.expires_at <= services.clock():
+        # Past its retention the output is gone for the caller, swept or not yet.
+        raise GoneError("The output has expired and was deleted")
+    output = services.storage.blob_service.get_blob_client(
+        processed_container(job.category), job.output_blob
+    )
+    if not output.exists():
+        raise GoneError("The output is no longer stored")
     filename = safe_filename(job.output_filename or "output", default="output")
     url = services.sas.download_url(
         processed_container(job.category), job.output_blob, filename=filename
@@ -114,7 +146,7 @@ def history(services: Services, request: ApiRequest, caller: Caller) -> ApiRespo
             "approximate": more,
             "next": f"{base}&cursor={cursors.encode(following)}" if following else None,
             "previous": _link(base, preceding),
-            "results": [status_view(j, api_base=request.api_base) for j in page],
+            "results": [view(services, request, j) for j in page],
         },
     )
 

@@ -7,17 +7,21 @@ functions/ converts `func.HttpRequest` into `ApiRequest` and `ApiResponse` back 
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import re
+import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, BinaryIO, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from shared import tracing
 from shared.auth import authenticate
 from shared.context import Services
-from shared.errors import ApiError, BadRequestError, ServiceUnavailableError
+from shared.errors import ApiError, BadRequestError, ForbiddenError, ServiceUnavailableError
 from shared.settings import SettingsError
 
 __all__ = [
@@ -27,9 +31,11 @@ __all__ = [
     "Handler",
     "UploadedFile",
     "error_response",
+    "finish",
     "handle",
     "json_response",
     "parse_body",
+    "request_field",
     "request_parameters",
     "respond",
 ]
@@ -41,10 +47,36 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class UploadedFile:
-    """A multipart file field: the client's filename and the bytes."""
+    """A multipart file field: the client's filename and its content, as bytes or as a
+    seekable stream (the form parser spools large parts to a temporary file), so /convert/
+    passes it on to blob storage in blocks without another copy in memory."""
 
     filename: str
-    data: bytes
+    content: bytes | BinaryIO
+
+    @property
+    def size(self) -> int:
+        if isinstance(self.content, bytes):
+            return len(self.content)
+        here = self.content.tell()
+        size = self.content.seek(0, io.SEEK_END)
+        self.content.seek(here)
+        return size
+
+    @property
+    def data(self) -> bytes:
+        """The whole content (small inline runs only)."""
+        if isinstance(self.content, bytes):
+            return self.content
+        self.content.seek(0)
+        return self.content.read()
+
+    def open(self) -> BinaryIO:
+        """The content from its start, as a stream the caller does not close."""
+        if isinstance(self.content, bytes):
+            return io.BytesIO(self.content)
+        self.content.seek(0)
+        return self.content
 
 
 @dataclass(frozen=True)
@@ -84,6 +116,7 @@ class ApiResponse:
 class Caller:
     tenant: str
     key: str
+    scopes: tuple[str, ...] = ()
 
 
 def json_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> ApiResponse:
@@ -130,6 +163,19 @@ def request_parameters(request: ApiRequest) -> dict[str, Any] | None:
     return value
 
 
+def request_field(request: ApiRequest, name: str) -> str | None:
+    """A top-level text field of a multipart form or a JSON object body (e.g. webhookUrl)."""
+    if request.is_multipart:
+        return request.form.get(name) or None
+    try:
+        value = json.loads(request.body or b"{}").get(name)
+    except (ValueError, AttributeError):
+        return None
+    if value is not None and not isinstance(value, str):
+        raise BadRequestError(f"{name} must be a string", code="invalid_body")
+    return value or None
+
+
 def error_response(exc: Exception, request: ApiRequest) -> ApiResponse:
     """The answer for any exception a handler (or building its services) raised."""
     if isinstance(exc, SettingsError):  # the message names the missing key, never a value
@@ -149,24 +195,55 @@ def error_response(exc: Exception, request: ApiRequest) -> ApiResponse:
     )
 
 
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+
+
+def header(request: ApiRequest, name: str) -> str | None:
+    return next((v for k, v in request.headers.items() if k.lower() == name), None)
+
+
+def request_id(request: ApiRequest) -> str:
+    """The caller's `x-request-id` when it is a sane token, else a new one."""
+    given = (header(request, "x-request-id") or "").strip()
+    return given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+
+
+def finish(response: ApiResponse, request_id: str) -> ApiResponse:
+    """Every API answer: the request id and the security headers (a handler's own
+    Cache-Control stands)."""
+    headers = {**SECURITY_HEADERS, **response.headers, "x-request-id": request_id}
+    return replace(response, headers=headers)
+
+
 def respond(
     services: Callable[[], Services],
     request: ApiRequest,
     handler: Handler,
     *,
     authenticated: bool = True,
+    scope: str | None = None,
 ) -> ApiResponse:
-    """Build the services, run `handler` after auth and rate limiting, answer any error."""
-    try:
-        built = services()
-        caller = Caller("", "")
-        if authenticated:
-            tenant, key = authenticate(request.headers, built.keys)
-            built.rate_limiter.check(key)
-            caller = Caller(tenant, key)
-        return handler(built, request, caller)
-    except Exception as exc:
-        return error_response(exc, request)
+    """Build the services, run `handler` after auth and rate limiting, answer any error;
+    in the request's trace (W3C traceparent, or a new one), with its request id."""
+    rid = request_id(request)
+    path = request.url.split("?")[0]
+    with tracing.scope(
+        f"{request.method} {path}", traceparent=header(request, "traceparent"), request_id=rid
+    ):
+        try:
+            built = services()
+            caller = Caller("", "")
+            if authenticated:
+                tenant, key = authenticate(request.headers, built.keys)
+                built.rate_limiter.check(key)
+                caller = Caller(tenant, key, built.keys.scopes_for(key))
+                if scope and scope not in caller.scopes:
+                    raise ForbiddenError(f"This needs a key with the {scope!r} scope")
+            response = handler(built, request, caller)
+        except Exception as exc:
+            response = error_response(exc, request)
+    return finish(response, rid)
 
 
 def handle(
@@ -175,6 +252,7 @@ def handle(
     handler: Handler,
     *,
     authenticated: bool = True,
+    scope: str | None = None,
 ) -> ApiResponse:
     """`respond` with services already built (tests, benchmarks)."""
-    return respond(lambda: services, request, handler, authenticated=authenticated)
+    return respond(lambda: services, request, handler, authenticated=authenticated, scope=scope)

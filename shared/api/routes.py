@@ -12,12 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from shared.api import executions, meta, tools
+from shared.api import account, admin, executions, meta, tools
 from shared.api.http import ApiRequest, ApiResponse, Caller, Handler, json_response
 from shared.api.openapi import document
 from shared.api.run import run
 from shared.api.views import BulkDeleteRequest, ExecutionStatus, JobRequest, UploadRequest
 from shared.context import Services
+from shared.keys import ADMIN
 
 __all__ = ["ROUTES", "Route", "openapi"]
 
@@ -41,6 +42,8 @@ class Route:
     request_model: type[BaseModel] | None = None
     response_model: type[BaseModel] | None = None
     query: tuple[str, ...] = field(default=())
+    scope: str | None = None
+    """A key scope the caller needs besides a valid key (e.g. "admin")."""
 
     @property
     def path_params(self) -> list[str]:
@@ -153,9 +156,12 @@ ROUTES: tuple[Route, ...] = (
         "v1/executions/{id}/download/",
         "GET",
         executions.download,
-        "302 to a read-only SAS (`?redirect=false`: the URL as JSON)",
+        "302 to a read-only SAS (`?redirect=false`: the URL as JSON). With the signed "
+        "`tenant`, `expires` and `signature` of a status's downloadUrl no key is needed",
         success=302,
-        query=("redirect",),
+        # The handler checks the key itself unless the request carries a signed link.
+        authenticated=False,
+        query=("redirect", "tenant", "expires", "signature"),
     ),
     Route(
         "delete_execution",
@@ -164,5 +170,27 @@ ROUTES: tuple[Route, ...] = (
         executions.delete,
         "Delete a job and its blobs",
         success=204,
+    ),
+    Route(
+        "webhook_secret",
+        "v1/webhook-secret/",
+        "GET",
+        account.webhook_secret,
+        "The tenant's webhook signing secret (whsec_...), created on first use",
+    ),
+    Route(
+        "rotate_webhook_secret",
+        "v1/webhook-secret/rotate/",
+        "POST",
+        account.rotate_webhook_secret,
+        "A new webhook secret; the old one keeps signing for 24 h",
+    ),
+    Route(
+        "admin_stats",
+        "v1/admin/stats/",
+        "GET",
+        admin.stats,
+        "Operations: the last hour's jobs, timings, queue age and webhooks (admin keys)",
+        scope=ADMIN,
     ),
 )

@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from processors.base import MB, Tool
+from shared.api.executions import view
 from shared.api.http import (
     ApiRequest,
     ApiResponse,
     Caller,
     UploadedFile,
     json_response,
+    request_field,
     request_parameters,
 )
-from shared.api.views import status_view
 from shared.context import Services
 from shared.errors import (
     BadRequestError,
@@ -34,7 +35,7 @@ from shared.errors import (
 )
 from shared.jobs import InputFile
 from shared.naming import safe_filename
-from shared.pipeline import lifecycle
+from shared.pipeline import lifecycle, webhooks
 from shared.pipeline.process import run_and_store
 from shared.pipeline.submit import find_tool, validated_params
 from shared.pipeline.validation import DeclaredFile, check_arrival, check_declared_files
@@ -55,6 +56,7 @@ def run(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
         caller,
         file=(file.filename, file.data) if file else None,
         raw_parameters=request_parameters(request),
+        webhook_url=request_field(request, "webhookUrl"),
     )
 
 
@@ -65,6 +67,7 @@ def run_sync(
     *,
     file: tuple[str, bytes] | None,
     raw_parameters: dict[str, Any] | None,
+    webhook_url: str | None = None,
 ) -> ApiResponse:
     tool = find_tool(request.route["tool"])
     if not tool.sync:
@@ -74,6 +77,7 @@ def run_sync(
     upload = UploadedFile(*file) if file is not None else None
     inputs = [_checked_input(services, tool, upload)] if upload is not None else []
     parameters = validated_params(tool, raw_parameters)
+    webhook_url = webhooks.checked_url(services, webhook_url)
     job = lifecycle.create(
         services,
         lifecycle.new_job(
@@ -83,6 +87,8 @@ def run_sync(
             parameters=parameters,
             inputs=inputs,
             status=JobStatus.PROCESSING,
+            webhook_url=webhook_url,
+            api_base=request.api_base,
         ),
     )
     began = time.monotonic()
@@ -123,7 +129,7 @@ def run_sync(
         seconds=time.monotonic() - began,
     )
     finished = services.jobs.get(job.tenant, job.execution_id) or job
-    answer = status_view(finished, api_base=request.api_base)
+    answer = view(services, request, finished)
     try:
         answer["result"] = data.decode("utf-8")
     except UnicodeDecodeError:

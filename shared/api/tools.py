@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
+from processors.base import Tool
 from processors.registry import all_tools
 from shared.api.http import (
     ApiRequest,
@@ -16,8 +18,9 @@ from shared.api.http import (
 )
 from shared.api.views import JobRequest, UploadRequest
 from shared.context import Services
-from shared.errors import BadRequestError
+from shared.errors import BadRequestError, TooLargeError
 from shared.naming import uploads_container
+from shared.pipeline import webhooks
 from shared.pipeline.submit import create_file_job, create_queued_job, find_tool, validated_params
 from shared.pipeline.validation import DeclaredFile, check_declared_files
 
@@ -51,7 +54,13 @@ def create_upload(services: Services, request: ApiRequest, caller: Caller) -> Ap
     check_declared_files(tool, declared, max_upload_bytes=services.settings.max_upload_bytes)
     parameters = validated_params(tool, body.parameters)
     job = create_file_job(
-        services, tool, tenant=caller.tenant, files=declared, parameters=parameters
+        services,
+        tool,
+        tenant=caller.tenant,
+        files=declared,
+        parameters=parameters,
+        webhook_url=webhooks.checked_url(services, body.webhook_url),
+        api_base=request.api_base,
     )
     assert job.upload_expires_at is not None
     container = uploads_container(job.category)
@@ -78,21 +87,38 @@ def create_upload(services: Services, request: ApiRequest, caller: Caller) -> Ap
 
 
 def convert(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
-    """Multipart upload through the API (small files, curl): stored, then the normal path."""
+    """Multipart upload through the API (small files, curl): stored, then the normal path.
+
+    Tool parameters come as a JSON `parameters` field, as separate form fields
+    (`-F outputFormat=png`), or both; a field the tool does not know is refused by name.
+    """
     if request.file is None:
         raise BadRequestError("Send the file as multipart/form-data field `file`")
-    filename, data = request.file.filename, request.file.data
     tool = find_tool(request.route["tool"])
-    declared = [DeclaredFile(filename=filename or "upload", size=len(data))]
+    upload = request.file
+    limit = services.settings.convert_max_bytes
+    if upload.size > limit:
+        raise TooLargeError(
+            f"/convert/ takes files up to {limit} bytes; use /uploads/ (a SAS upload) for larger",
+            details={"maxFileSize": limit},
+        )
+    declared = [DeclaredFile(filename=upload.filename or "upload", size=upload.size)]
     check_declared_files(tool, declared, max_upload_bytes=services.settings.max_upload_bytes)
-    parameters = validated_params(tool, request_parameters(request))
+    parameters = validated_params(tool, form_parameters(tool, request))
     job = create_file_job(
-        services, tool, tenant=caller.tenant, files=declared, parameters=parameters
+        services,
+        tool,
+        tenant=caller.tenant,
+        files=declared,
+        parameters=parameters,
+        webhook_url=webhooks.checked_url(services, request.form.get("webhookUrl") or None),
+        api_base=request.api_base,
     )
     blob = services.storage.blob_service.get_blob_client(
         uploads_container(job.category), job.inputs[0].blob
     )
-    blob.upload_blob(data, overwrite=True)
+    # In 4 MB blocks (the storage client's chunk size), from the spooled form part.
+    blob.upload_blob(upload.open(), length=upload.size, overwrite=True, max_concurrency=2)
     return json_response(
         201,
         {
@@ -104,6 +130,42 @@ def convert(services: Services, request: ApiRequest, caller: Caller) -> ApiRespo
     )
 
 
+CONVERT_FIELDS = frozenset({"file", "parameters", "webhookUrl"})
+
+
+def form_parameters(tool: Tool[Any], request: ApiRequest) -> dict[str, Any] | None:
+    """`parameters` (JSON) merged with one form field per parameter; 400 naming unknown
+    fields. Field values are text: the tool's model converts numbers and booleans, and a
+    value that looks like a JSON list or object is read as one."""
+    raw = request_parameters(request)
+    known: set[str] = set()
+    for name, spec in tool.Params.model_fields.items():
+        known |= {name, spec.alias or name}
+    extra = {k: v for k, v in request.form.items() if k not in CONVERT_FIELDS}
+    unknown = sorted(k for k in extra if k not in known)
+    if unknown:
+        raise BadRequestError(
+            f"Unknown form fields for {tool.name}: {', '.join(unknown)}",
+            details={"unknownFields": unknown, "known": sorted(CONVERT_FIELDS | known)},
+            code="unknown_fields",
+        )
+    if not extra:
+        return raw
+    merged: dict[str, Any] = dict(raw or {})
+    for key, value in extra.items():
+        merged[key] = _form_value(value)
+    return merged
+
+
+def _form_value(value: str) -> Any:
+    if value.startswith(("[", "{")):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def create_job(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
     tool = find_tool(request.route["tool"])
     if tool.takes_files:
@@ -113,7 +175,14 @@ def create_job(services: Services, request: ApiRequest, caller: Caller) -> ApiRe
         )
     body: JobRequest = parse_body(request, JobRequest)
     parameters = validated_params(tool, body.parameters)
-    job = create_queued_job(services, tool, tenant=caller.tenant, parameters=parameters)
+    job = create_queued_job(
+        services,
+        tool,
+        tenant=caller.tenant,
+        parameters=parameters,
+        webhook_url=webhooks.checked_url(services, body.webhook_url),
+        api_base=request.api_base,
+    )
     return json_response(
         201,
         {

@@ -14,8 +14,10 @@ from azure.storage.blob import BlobClient
 
 from processors.formats import SNIFF_BYTES
 from processors.registry import get_tool
+from shared import tracing
 from shared.context import Services
 from shared.errors import PermanentError
+from shared.jobs import Job
 from shared.naming import parse_upload_blob
 from shared.pipeline.lifecycle import dispatch, fail, record_arrival
 from shared.pipeline.validation import check_arrival
@@ -36,6 +38,11 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
         log.warning("job %s: upload for an unknown job; blob deleted", ref.execution_id)
         client.delete_blob(delete_snapshots="include")
         return
+    with tracing.scope("ingest", traceparent=job.traceparent, execution_id=job.execution_id):
+        _ingest(services, client, job)
+
+
+def _ingest(services: Services, client: BlobClient, job: Job) -> None:
     if job.status != JobStatus.PENDING:
         log.info("job %s: ignored event for a job already %s", job.execution_id, job.status)
         return

@@ -20,10 +20,12 @@ from azure.core.exceptions import AzureError, ResourceNotFoundError
 from pydantic import BaseModel, ConfigDict, Field
 
 from processors.base import Tool
+from shared import metrics, tracing
 from shared.context import Services
 from shared.errors import ServiceUnavailableError
 from shared.jobs import InputFile, Job
 from shared.naming import new_execution_id, processed_container, queue_name, uploads_container
+from shared.pipeline import webhooks
 from shared.states import JobStatus
 
 __all__ = [
@@ -51,17 +53,24 @@ PROGRESS_INTERVAL = 1.0
 
 
 class JobMessage(BaseModel):
-    """The body of a `{category}-jobs` message: enough to find the job, nothing more."""
+    """The body of a `{category}-jobs` message: enough to find the job, and the trace it
+    belongs to (W3C traceparent), so processing logs continue the request's trace."""
 
     model_config = ConfigDict(populate_by_name=True, frozen=True)
     execution_id: str = Field(alias="executionId")
     tenant: str
     tool: str
+    traceparent: str | None = None
 
     @classmethod
     def for_job(cls, job: Job) -> JobMessage:
         return cls.model_validate(
-            {"executionId": job.execution_id, "tenant": job.tenant, "tool": job.tool}
+            {
+                "executionId": job.execution_id,
+                "tenant": job.tenant,
+                "tool": job.tool,
+                "traceparent": tracing.current_traceparent() or job.traceparent,
+            }
         )
 
     def to_json(self) -> str:
@@ -79,9 +88,12 @@ def new_job(
     status: JobStatus = JobStatus.PENDING,
     upload_expires_at: datetime | None = None,
     created_at: datetime | None = None,
+    webhook_url: str | None = None,
+    api_base: str | None = None,
 ) -> Job:
     """A new job record (not yet stored): `pending` for uploads, `queued` for a no-file job,
-    `processing` for an inline run. `created_at` is the time the id was made from."""
+    `processing` for an inline run. `created_at` is the time the id was made from. It
+    remembers the current trace for its later stages."""
     now = created_at or services.clock()
     return Job(
         execution_id=execution_id or new_execution_id(now),
@@ -97,6 +109,9 @@ def new_job(
         queued_at=now if status == JobStatus.QUEUED else None,
         started_at=now if status == JobStatus.PROCESSING else None,
         attempts=1 if status == JobStatus.PROCESSING else 0,
+        traceparent=tracing.current_traceparent(),
+        api_base=api_base,
+        webhook_url=webhook_url,
     )
 
 
@@ -213,11 +228,14 @@ def complete(
         "error": None,
         "error_code": None,
     }
-    if services.jobs.transition(job, JobStatus.COMPLETED, **changes) is None:
+    completed = services.jobs.transition(job, JobStatus.COMPLETED, **changes)
+    if completed is None:
         # Someone else finished or failed the job meanwhile: our output is an orphan.
         services.storage.blob_service.get_blob_client(
             processed_container(job.category), blob
         ).delete_blob(delete_snapshots="include")
+        return
+    _finished(services, completed)
 
 
 def fail(services: Services, job: Job, message: str, code: str) -> None:
@@ -235,9 +253,22 @@ def fail(services: Services, job: Job, message: str, code: str) -> None:
             "expires_at": now + retention,
         }
 
-    if services.jobs.update(job.tenant, job.execution_id, decide) is not None:
+    failed = services.jobs.update(job.tenant, job.execution_id, decide)
+    if failed is not None:
         log.info("job %s failed: %s", job.execution_id, code)
     delete_uploads(services, job)
+    if failed is not None:
+        _finished(services, failed)
+
+
+def _finished(services: Services, job: Job) -> None:
+    """After the one write that made the job final: count it, and announce its webhook.
+    Neither may undo or delay the job's own result."""
+    metrics.job_finished(
+        job.tool, str(job.status), seconds=job.processing_time, input_size=job.input_size
+    )
+    if job.webhook_url:
+        webhooks.announce(services, job)
 
 
 def expire(services: Services, job: Job) -> bool:

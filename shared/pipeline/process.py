@@ -19,6 +19,7 @@ from pathlib import Path
 from azure.core.exceptions import ResourceNotFoundError
 
 from processors.registry import get_tool
+from shared import metrics, tracing
 from shared.context import Services
 from shared.errors import PermanentError, TransientError
 from shared.jobs import Job
@@ -64,14 +65,23 @@ def _start(services: Services, job: Job, message_id: str | None) -> Job | None:
 
 def process_message(services: Services, body: str, *, message_id: str | None) -> None:
     message = JobMessage.model_validate_json(body)
-    job = services.jobs.get(message.tenant, message.execution_id)
-    if job is None:
-        log.info("job %s: message for a deleted job; ignored", message.execution_id)
-        return
+    with tracing.scope(
+        "process", traceparent=message.traceparent, execution_id=message.execution_id
+    ):
+        job = services.jobs.get(message.tenant, message.execution_id)
+        if job is None:
+            log.info("job %s: message for a deleted job; ignored", message.execution_id)
+            return
+        _process(services, job, message_id)
+
+
+def _process(services: Services, job: Job, message_id: str | None) -> None:
     started = _start(services, job, message_id)
     if started is None:
         return
     log.info("job %s: attempt %d of tool %s", started.execution_id, started.attempts, started.tool)
+    if started.attempts == 1 and started.queued_at is not None and started.started_at:
+        metrics.queue_age(started.tool, (started.started_at - started.queued_at).total_seconds())
     try:
         _run(services, started)
     except PermanentError as exc:
@@ -161,10 +171,13 @@ def _output_filename(job: Job, output: Path) -> str:
 def poison_message(services: Services, body: str) -> None:
     """A message gave up after the host's retries: fail its job so nothing hangs."""
     message = JobMessage.model_validate_json(body)
-    job = services.jobs.get(message.tenant, message.execution_id)
-    if job is None or job.status in TERMINAL:
-        return
-    attempts = max(job.attempts, 1)
-    lifecycle.fail(
-        services, job, f"processing failed after {attempts} attempts", "processing_failed"
-    )
+    with tracing.scope(
+        "poison", traceparent=message.traceparent, execution_id=message.execution_id
+    ):
+        job = services.jobs.get(message.tenant, message.execution_id)
+        if job is None or job.status in TERMINAL:
+            return
+        attempts = max(job.attempts, 1)
+        lifecycle.fail(
+            services, job, f"processing failed after {attempts} attempts", "processing_failed"
+        )

@@ -48,6 +48,8 @@ def create_file_job(
     tenant: str,
     files: Sequence[DeclaredFile],
     parameters: dict[str, Any],
+    webhook_url: str | None = None,
+    api_base: str | None = None,
 ) -> Job:
     """A `pending` job waiting for its files, with one upload blob name per file."""
     now = services.clock()
@@ -71,16 +73,30 @@ def create_file_job(
         inputs=inputs,
         upload_expires_at=now + window,
         created_at=now,
+        webhook_url=webhook_url,
+        api_base=api_base,
     )
     return lifecycle.create(services, job)
 
 
 def create_queued_job(
-    services: Services, tool: Tool[Any], *, tenant: str, parameters: dict[str, Any]
+    services: Services,
+    tool: Tool[Any],
+    *,
+    tenant: str,
+    parameters: dict[str, Any],
+    webhook_url: str | None = None,
+    api_base: str | None = None,
 ) -> Job:
     """A no-file job: recorded `queued` and its message sent at once."""
     job = lifecycle.new_job(
-        services, tool, tenant=tenant, parameters=parameters, status=JobStatus.QUEUED
+        services,
+        tool,
+        tenant=tenant,
+        parameters=parameters,
+        status=JobStatus.QUEUED,
+        webhook_url=webhook_url,
+        api_base=api_base,
     )
     created = lifecycle.create(services, job)
     try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -28,8 +29,15 @@ from azure.storage.queue import QueueClient
 from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
-from shared import metrics
+from shared import metrics, tracing
+from shared.context import Services
+from shared.errors import BadRequestError
+from shared.jobs import Job
+from shared.naming import WEBHOOKS_QUEUE
 from shared.pipeline.webhook_sender import Outcome, Sender, signature_header
+from shared.pipeline.webhook_targets import RefusedTargetError, check_url
+from shared.states import JobStatus
+from shared.status import status_view
 from shared.webhook_secrets import WebhookSecretStore
 
 __all__ = [
@@ -39,6 +47,11 @@ __all__ = [
     "Deliveries",
     "Delivery",
     "WebhookState",
+    "announce",
+    "attempt",
+    "checked_url",
+    "deliveries",
+    "give_up",
 ]
 
 log = logging.getLogger(__name__)
@@ -186,3 +199,93 @@ class Deliveries:
             self.record(delivery, state)
         except Exception:  # the delivery itself happened; a lost note must not repeat it
             log.exception("job %s: could not record the webhook state", delivery.execution_id)
+
+
+# -- the app's wiring: one sender per process, deliveries built from the services --------
+
+_senders: dict[bool, Sender] = {}
+_senders_lock = threading.Lock()
+
+
+def _sender(allow_private: bool) -> Sender:
+    with _senders_lock:
+        if allow_private not in _senders:
+            _senders[allow_private] = Sender(allow_private=allow_private)
+        return _senders[allow_private]
+
+
+def checked_url(services: Services, url: str | None) -> str | None:
+    """A job's `webhookUrl` as given, when it may receive webhooks; 400 otherwise."""
+    if url is None:
+        return None
+    try:
+        return check_url(url, allow_private=services.settings.allow_private_webhooks).url
+    except RefusedTargetError as exc:
+        raise BadRequestError(str(exc), code="invalid_webhook_url") from None
+
+
+def deliveries(services: Services) -> Deliveries:
+    def record(delivery: Delivery, state: WebhookState) -> None:
+        services.jobs.annotate(
+            delivery.tenant,
+            delivery.execution_id,
+            webhook_status=state.status,
+            webhook_attempts=state.attempts,
+            webhook_message=state.message or "",
+        )
+
+    return Deliveries(
+        queue=services.storage.queue(WEBHOOKS_QUEUE),
+        secrets=services.webhook_secrets,
+        sender=_sender(services.settings.allow_private_webhooks),
+        record=record,
+        clock=services.clock,
+        delays=services.settings.webhook_delays,
+    )
+
+
+def announce(services: Services, job: Job) -> None:
+    """Queue the event for a job that just became final (never raises: the job's own
+    result stands whatever happens to its webhook)."""
+    if not job.webhook_url:
+        return
+    now = services.clock()
+    event_type = JOB_COMPLETED if job.status == JobStatus.COMPLETED else JOB_FAILED
+    try:
+        data = status_view(job, api_base=job.api_base or "", links=services.links, now=now)
+        delivery = new_delivery(
+            execution_id=job.execution_id,
+            tenant=job.tenant,
+            url=job.webhook_url,
+            event_type=event_type,
+            data=data,
+            now=now,
+            traceparent=tracing.current_traceparent() or job.traceparent,
+        )
+        deliveries(services).announce(delivery)
+    except Exception:
+        log.exception("job %s: could not queue its webhook", job.execution_id)
+        services.jobs.annotate(
+            job.tenant,
+            job.execution_id,
+            webhook_status="failed",
+            webhook_message="webhook: the event could not be queued",
+        )
+
+
+def attempt(services: Services, body: str) -> WebhookState:
+    """The `webhooks` queue trigger: one attempt, in the job's trace."""
+    delivery = Delivery.model_validate_json(body)
+    with tracing.scope(
+        "webhook", traceparent=delivery.traceparent, execution_id=delivery.execution_id
+    ):
+        return deliveries(services).attempt(body)
+
+
+def give_up(services: Services, body: str) -> WebhookState:
+    """The `webhooks-poison` queue trigger."""
+    delivery = Delivery.model_validate_json(body)
+    with tracing.scope(
+        "webhook poison", traceparent=delivery.traceparent, execution_id=delivery.execution_id
+    ):
+        return deliveries(services).give_up(body)

@@ -52,7 +52,9 @@ def test_history_items_carry_id_and_pages_default_to_ten(client: Client) -> None
     for _ in range(11):
         created = client.http.post(
             "/v1/tools/unit-converter/jobs/",
-            json={"parameters": {"quantity": "length", "value": 1, "fromUnit": "m", "toUnit": "cm"}},
+            json={
+                "parameters": {"quantity": "length", "value": 1, "fromUnit": "m", "toUnit": "cm"}
+            },
         )
         assert created.status_code == 201, created.text
     page = client.http.get("/v1/executions/").json()

@@ -86,13 +86,20 @@ def test_a_failing_receiver_gets_retries_then_the_job_shows_the_failure(client: 
 
 def test_a_failed_job_sends_job_failed(client: Client) -> None:
     with receiver(200) as hook:
-        execution_id = _convert(client, b"", webhookUrl=hook.url)  # empty: fails at ingest
+        answer = client.http.post(  # not a JPEG inside: ingest fails the job
+            "/v1/tools/image-format-converter/convert/",
+            files={"file": ("photo.jpg", b"not an image at all", "image/jpeg")},
+            data={"webhookUrl": hook.url},
+        )
+        assert answer.status_code == 201, answer.text
+        execution_id = answer.json()["executionId"]
         final, _ = client.wait(execution_id)
         assert final["status"] == "failed", final
         (request,) = hook.wait_for(1)
     secret = client.http.get("/v1/webhook-secret/").json()["secret"]
     event = Webhook(secret).verify(request.body, request.headers)
-    assert event["type"] == "job.failed" and event["data"]["errorCode"] == "empty_file"
+    assert event["type"] == "job.failed" and event["data"]["errorCode"] == "unsupported_type"
+    assert event["data"]["downloadUrl"] is None
 
 
 def test_secret_rotation_keeps_the_old_secret_for_a_day(client: Client) -> None:

@@ -47,6 +47,11 @@ def test_one_ingest_process_and_poison_function_per_category(index: dict[str, An
         assert index[f"poison_{category}"]["trigger"]["queueName"] == f"{category}-jobs-poison"
 
 
+def test_webhook_deliveries_and_their_poison_queue(index: dict[str, Any]) -> None:
+    assert index["deliver_webhook"]["trigger"]["queueName"] == "webhooks"
+    assert index["webhook_poison"]["trigger"]["queueName"] == "webhooks-poison"
+
+
 def test_cleanup_timer_every_five_minutes(index: dict[str, Any]) -> None:
     trigger = index["cleanup"]["trigger"]
     assert trigger["type"] == "timerTrigger" and trigger["schedule"] == "0 */5 * * * *"
@@ -72,6 +77,9 @@ def test_http_routes_match_the_contract(index: dict[str, Any]) -> None:
         (("GET",), "v1/executions/{id}/status/"),
         (("GET",), "v1/executions/{id}/download/"),
         (("DELETE",), "v1/executions/{id}/"),
+        (("GET",), "v1/webhook-secret/"),
+        (("POST",), "v1/webhook-secret/rotate/"),
+        (("GET",), "v1/admin/stats/"),
     }
     assert routes == expected
     assert all(

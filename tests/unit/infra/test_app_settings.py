@@ -23,6 +23,7 @@ DEV_ONLY = {
     "DEV_API_KEY": "devhost's dev tenant; in Azure keys are made with `python -m shared.keys`",
     "DEVHOST_STARTUP_COMMAND": "devhost provisions Azurite with it; Bicep provisions Azure",
     "FUNCTIONS_WORKER_RUNTIME": "Flex rejects it: functionAppConfig.runtime names python",
+    "METRICS_EXPORTER": "console metrics for local runs; Azure exports to Application Insights",
 }
 
 

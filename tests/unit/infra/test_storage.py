@@ -7,6 +7,8 @@ import re
 from shared.naming import (
     APIKEYS_TABLE,
     JOBS_TABLE,
+    WEBHOOK_SECRETS_TABLE,
+    WEBHOOKS_QUEUE,
     processed_container,
     queue_name,
     uploads_container,
@@ -69,9 +71,15 @@ def test_every_jobs_queue_for_every_category(
     assert expected <= declared, _missing(expected, declared)
 
 
-def test_jobs_and_apikeys_tables(app_bicep: dict[str, BicepFile]) -> None:
+def test_jobs_apikeys_and_webhook_secrets_tables(app_bicep: dict[str, BicepFile]) -> None:
     declared = _declared(app_bicep["storage"].resources_of("tableServices/tables"), [])
-    assert {JOBS_TABLE, APIKEYS_TABLE} <= declared, _missing({JOBS_TABLE, APIKEYS_TABLE}, declared)
+    expected = {JOBS_TABLE, APIKEYS_TABLE, WEBHOOK_SECRETS_TABLE}
+    assert expected <= declared, _missing(expected, declared)
+
+
+def test_the_webhooks_queue(app_bicep: dict[str, BicepFile]) -> None:
+    declared = _declared(app_bicep["storage"].resources_of("queueServices/queues"), [])
+    assert WEBHOOKS_QUEUE in declared, _missing({WEBHOOKS_QUEUE}, declared)
 
 
 def test_account_is_identity_only_https_tls12(app_bicep: dict[str, BicepFile]) -> None:

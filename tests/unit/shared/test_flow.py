@@ -109,7 +109,11 @@ def test_happy_path_end_to_end(services: Services, key: str, tenant: str) -> Non
     sent = messages_for(services, ident)
     assert len(sent) == 1
     message_id, text = sent[0]
-    assert json.loads(text) == {"executionId": ident, "tenant": tenant, "tool": "base64-codec"}
+    message = json.loads(text)
+    traceparent = message.pop("traceparent")
+    assert message == {"executionId": ident, "tenant": tenant, "tool": "base64-codec"}
+    # The message continues the trace of the request that created the job.
+    assert traceparent.split("-")[1] == services.jobs.get(tenant, ident).traceparent.split("-")[1]
 
     process_message(services, text, message_id=message_id)
     process_message(services, text, message_id="another-message")  # duplicate message
@@ -117,7 +121,7 @@ def test_happy_path_end_to_end(services: Services, key: str, tenant: str) -> Non
     assert final["status"] == "completed" and final["progress"] == 100
     assert final["outputFilename"] == "notes.txt"
     assert final["inputSize"] == len(data) and final["outputSize"] == len(base64.b64encode(data))
-    assert final["downloadUrl"] == f"{API}/v1/executions/{ident}/download/"
+    assert final["downloadUrl"].startswith(f"{API}/v1/executions/{ident}/download/?tenant=")
     assert not client.exists()  # the upload is removed once processed
 
     status, _, headers = call(

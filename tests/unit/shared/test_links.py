@@ -35,6 +35,13 @@ def test_a_tampered_link_is_refused(field: str, value: str) -> None:
     assert signer.verify(JOB, link, now=NOW) is None
 
 
+def test_expiries_are_rounded_up_to_five_minutes_so_answers_stay_the_same() -> None:
+    signer = LinkSigner(["s1"], lifetime=timedelta(minutes=60))
+    first = signer.query(JOB, "acme", now=NOW + timedelta(seconds=1))
+    assert signer.query(JOB, "acme", now=NOW + timedelta(seconds=299)) == first
+    assert dict(parse_qsl(first))["expires"] == str(int((NOW + timedelta(minutes=65)).timestamp()))
+
+
 def test_a_link_is_bound_to_its_execution() -> None:
     signer = LinkSigner(["s1"], lifetime=timedelta(minutes=60))
     assert signer.verify("another-id", params(signer), now=NOW) is None
