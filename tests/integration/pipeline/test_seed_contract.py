@@ -94,13 +94,17 @@ def test_a_tampered_link_is_refused(client: Client, field: str) -> None:
 
 def test_every_api_answer_carries_request_id_and_security_headers(client: Client) -> None:
     for answer in (
-        client.http.get("/v1/tools/"),
+        client.http.get("/v1/executions/"),
         client.http.get("/v1/executions/not-a-job/status/"),
         httpx.get(str(client.http.base_url) + "/v1/executions/"),  # 401
     ):
         assert answer.headers["x-content-type-options"] == "nosniff"
         assert answer.headers["cache-control"] == "no-store"
         assert len(answer.headers["x-request-id"]) >= 16
+    catalog = client.http.get("/v1/tools/")  # cacheable by its own choice, still marked
+    assert (
+        catalog.headers["x-content-type-options"] == "nosniff" and catalog.headers["x-request-id"]
+    )
     echoed = client.http.get("/v1/tools/", headers={"x-request-id": "client-req-42"})
     assert echoed.headers["x-request-id"] == "client-req-42"
     invalid = client.http.get("/v1/tools/", headers={"x-request-id": "bad id\twith spaces"})

@@ -176,6 +176,8 @@ def test_every_answer_has_a_request_id_and_security_headers(services: Services) 
     answer = handle(services, request, tools.catalog, authenticated=False)
     assert answer.headers["x-request-id"] == "abc-1"
     assert answer.headers["X-Content-Type-Options"] == "nosniff"
-    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.headers["Cache-Control"] == "public, max-age=300"  # the catalog's own choice
     refused = handle(services, ApiRequest(method="GET", url=f"{API}/v1/executions/"), tools.catalog)
     assert refused.status == 401 and len(refused.headers["x-request-id"]) == 32
+    assert refused.headers["Cache-Control"] == "no-store"
+    assert refused.headers["X-Content-Type-Options"] == "nosniff"
