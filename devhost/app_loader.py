@@ -162,6 +162,57 @@ def _unbound(function: Callable[..., Any], bindings: list[dict[str, Any]]) -> st
     return None
 
 
+def _hints(function: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(function)
+    except Exception:
+        return {}
+
+
+def _fits(binding: dict[str, Any], pytype: Any, *, out: bool) -> bool:
+    """The library converter's own check, as the worker applies it at load."""
+    from azure.functions.meta import get_binding_registry
+
+    from devhost.inputs import sdk_kind
+
+    if not isinstance(pytype, type) or pytype in (str, bytes) or sdk_kind(pytype):
+        return True  # generics, the worker's "generic" str/bytes, SDK types
+    converter = get_binding_registry().get(str(binding["type"]))
+    if converter is None:
+        return True
+    if out:
+        return bool(converter.check_output_type_annotation(pytype))
+    return bool(converter.check_input_type_annotation(pytype))
+
+
+def _mistyped(function: Callable[..., Any], bindings: list[dict[str, Any]]) -> str | None:
+    """The worker's load-time annotation checks (direction, converter types, return)."""
+    hints = _hints(function)
+    for binding in bindings:
+        name = str(binding["name"])
+        annotation = hints.get("return" if name == "$return" else name)
+        if annotation is None and name != "$return":
+            continue
+        if name == "$return":
+            if "return" in hints and not _fits(binding, hints["return"], out=True):
+                kind = getattr(hints["return"], "__name__", hints["return"])
+                return f'return annotation "{kind}" does not match binding type "{binding["type"]}"'
+            continue
+        is_out = getattr(typing.get_origin(annotation), "__name__", "") == "Out" or (
+            getattr(annotation, "__name__", "") == "Out"
+        )
+        if is_out != (binding["direction"] == 1):
+            return f"binding {name}: direction and func.Out annotation disagree"
+        args = typing.get_args(annotation)
+        pytype = args[0] if is_out and args else annotation
+        if not _fits(binding, pytype, out=is_out):
+            kind = getattr(pytype, "__name__", pytype)
+            return (
+                f'type of {name} binding "{binding["type"]}" does not match its annotation "{kind}"'
+            )
+    return None
+
+
 def _check_connections(function: str, bindings: list[dict[str, Any]]) -> None:
     for binding in bindings:
         if binding["type"] in STORAGE_BINDINGS:
@@ -180,7 +231,8 @@ def _spec(function: Any) -> FunctionSpec:
     ]
     trigger = next(b for b in bindings if str(b["type"]).endswith("Trigger"))
     disabled = _unsupported(bindings)
-    unbound = _unbound(function.get_user_function(), bindings)
+    user_function = function.get_user_function()
+    unbound = _unbound(user_function, bindings) or _mistyped(user_function, bindings)
     if disabled is None and unbound is not None:
         disabled = f"Azure would not load it: {unbound}"
     if disabled is None:

@@ -204,7 +204,11 @@ def test_event_grid_webhook_handshake_and_blob_created(
 def test_unsupported_binding_is_named_and_listed_disabled(host: Any) -> None:
     status = httpx.get(f"{host.base_url}/admin/host/status").json()
     assert "serviceBusTrigger" in status["disabled"]["not_emulated"]
+    # What the Python worker refuses to load is listed disabled with its reason.
     assert "not bound: ['name']" in status["disabled"]["unbound"]
+    assert 'return annotation "NoneType"' in status["disabled"]["annotated_none"]
+    assert 'type of data binding "blob"' in status["disabled"]["mistyped"]
+    assert httpx.get(f"{host.base_url}/api/annotated-none").status_code == 404
     assert "function not_emulated is disabled" in host.log()
     invoked = httpx.post(
         f"{host.base_url}/admin/functions/not_emulated", json={}, headers=host.admin_headers

@@ -100,8 +100,19 @@ def with_context(req: func.HttpRequest, context: func.Context) -> func.HttpRespo
 
 
 @app.route(route="nothing", methods=["GET"])
-def returns_none(req: func.HttpRequest) -> None:
-    return None
+def returns_none(req: func.HttpRequest) -> func.HttpResponse:
+    return None  # type: ignore[return-value]  # what the test is about
+
+
+@app.route(route="annotated-none", methods=["GET"])
+def annotated_none(req: func.HttpRequest) -> None:
+    """The worker refuses to load an HTTP function annotated to return None."""
+
+
+@app.route(route="mistyped/{name}", methods=["GET"])
+@app.blob_input(arg_name="data", path="dhb-in/{name}", connection="AzureWebJobsStorage")
+def mistyped(req: func.HttpRequest, data: int) -> str:
+    return str(data)
 
 
 @app.route(route="cookies", methods=["GET"])
