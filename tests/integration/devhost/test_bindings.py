@@ -141,7 +141,7 @@ def test_bytearray_output_to_a_new_queue_and_strict_base64(
 
     wait_for(poisoned, what="non-base64 message in the poison queue")
     assert not read_results(results, f"dhb-bytes/{bad.id}")  # the function never saw it
-    assert "not valid base64" in host.log()
+    wait_for(lambda: "not valid base64" in host.log(), what="the poison move logged")
     good = QueueClient.from_connection_string(
         storage_connection_string, "dhb-bytes-b64", message_encode_policy=TextBase64EncodePolicy()
     )
