@@ -77,7 +77,7 @@ def status_view(
             url=job.webhook_url,
             status=job.webhook_status,
             attempts=job.webhook_attempts,
-            message=job.webhook_message,
+            message=job.webhook_message or None,
         )
     view = ExecutionStatus(
         id=job.execution_id,

@@ -142,7 +142,7 @@ def test_a_finished_job_with_a_webhook_queues_one_event(services: Services, key:
     assert json.loads(event["payload"])["data"]["status"] == "completed"
     shown = status_of(services, key, body["executionId"])["webhook"]
     assert shown == {"url": "https://hooks.example.com/in", "status": "queued", "attempts": 0,
-                     "message": ""}  # fmt: skip
+                     "message": None}  # fmt: skip
 
 
 def messages_for_queue(services: Services, queue: str) -> list[tuple[str, str]]:
@@ -181,3 +181,30 @@ def test_every_answer_has_a_request_id_and_security_headers(services: Services) 
     assert refused.status == 401 and len(refused.headers["x-request-id"]) == 32
     assert refused.headers["Cache-Control"] == "no-store"
     assert refused.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_convert_streams_a_spooled_form_part_into_the_uploads_container(
+    services: Services, key: str
+) -> None:
+    import tempfile
+
+    from shared.api.http import UploadedFile
+
+    data = bytes(range(256)) * 8192  # 2 MB: spooled to disk by the form parser
+    with tempfile.SpooledTemporaryFile(max_size=500 * 1024) as spooled:
+        spooled.write(data)
+        request = ApiRequest(
+            method="POST",
+            url=f"{API}/v1/tools/base64-codec/convert/",
+            headers={"X-API-Key": key, "Content-Type": "multipart/form-data; boundary=x"},
+            route={"tool": "base64-codec"},
+            form={"mode": "encode"},
+            file=UploadedFile("big.bin", spooled),
+        )
+        answer = handle(services, request, tools.convert)
+    assert answer.status == 201, answer.body
+    body = json.loads(answer.body)
+    job = services.jobs.get(services.keys.tenant_for(key) or "", body["executionId"])
+    assert job is not None and job.parameters["mode"] == "encode"
+    stored = services.storage.blob_service.get_blob_client("data-uploads", job.inputs[0].blob)
+    assert stored.download_blob().readall() == data

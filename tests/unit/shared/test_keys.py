@@ -47,3 +47,34 @@ def test_fails_closed_without_the_table(storage_connection_string: str) -> None:
         "nokeystable"
     )
     assert KeyStore(table).tenant_for("mtb_abcdefabcdef_" + "x" * 30) is None
+
+
+def test_scopes_are_stored_and_read_with_the_tenant(services: Services, tenant: str) -> None:
+    admin_key, record = services.keys.create(tenant, scopes=("admin",))
+    plain_key, _ = services.keys.create(tenant)
+    assert record.scopes == ("admin",)
+    assert services.keys.scopes_for(admin_key) == ("admin",)
+    assert services.keys.scopes_for(plain_key) == ()
+    assert services.keys.scopes_for("nonsense") == ()
+    with pytest.raises(ValueError, match="unknown scopes"):
+        services.keys.create(tenant, scopes=("root",))
+
+
+def test_the_cli_prints_and_rotates_a_tenant_webhook_secret(
+    services: Services,
+    tenant: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from shared import keys as cli
+
+    monkeypatch.setattr("shared.storage.get_storage", lambda: services.storage)
+    assert cli.main(["webhook-secret", "--tenant", tenant]) == 0
+    first = capsys.readouterr().out.split()
+    assert len(first) == 1 and first[0].startswith("whsec_")
+    assert cli.main(["webhook-secret", "--tenant", tenant, "--rotate"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("whsec_") and lines[0] != first[0]
+    assert lines[-1] == first[0]  # the previous secret, still honoured for 24 h
+    assert cli.main(["create", "--tenant", tenant, "--admin"]) == 0
+    assert "with scopes admin" in capsys.readouterr().out
