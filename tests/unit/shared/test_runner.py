@@ -151,3 +151,34 @@ def test_a_dead_zygote_is_replaced_by_the_next_job(sample: Path, tmp_path: Path)
     output = run_tool("base64-codec", [sample], out, {}, timeout=30)
     assert base64.b64decode(output.read_bytes()) == sample.read_bytes()
     assert _zygote().pid != dead.pid
+
+
+def test_a_job_does_not_import_the_hosts_main_module_again(tmp_path: Path) -> None:
+    """A host started as `python -m module` (devhost's worker, the Functions worker) would
+    otherwise pay its own imports once more in every job process."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "host_main.py").write_text(
+        "import os, sys\n"
+        "print('imported as', __name__, flush=True)\n"
+        "if __name__ == '__main__':\n"
+        "    from pathlib import Path\n"
+        "    from shared.pipeline.runner import run_tool\n"
+        "    source = Path(sys.argv[1], 'in.bin')\n"
+        "    source.write_bytes(b'abc')\n"
+        "    for _ in range(2):\n"
+        "        run_tool('base64-codec', [source], Path(sys.argv[1]), {}, timeout=60)\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(root)])}
+    done = subprocess.run(
+        [sys.executable, "-m", "host_main", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert done.stdout.splitlines() == ["imported as __main__"]
