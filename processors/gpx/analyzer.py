@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     Measurable = gpxpy.gpx.GPX | gpxpy.gpx.GPXTrack | gpxpy.gpx.GPXTrackSegment
 
 
+OUTLINE_POINTS = 500
+"""How many points of the track the report carries for drawing it (the site's SVG)."""
+
+
 class GpxAnalyzerParams(ToolParams):
     stopped_speed_kmh: float = Field(
         default=1.0,
@@ -83,6 +87,7 @@ class GpxAnalyzer(Tool[GpxAnalyzerParams]):
                 {"name": r.name, "pointCount": len(r.points), "distanceM": _round(r.length())}
                 for r in gpx.routes
             ],
+            "outline": _outline(gpx),
         }
         output = output_dir / f"{inputs[0].stem or 'track'}-report.json"
         output.write_text(json.dumps(report, indent=2), encoding="utf-8")
@@ -132,6 +137,18 @@ def _bounds(gpx: gpxpy.gpx.GPX) -> dict[str, float] | None:
         "maxLat": max(latitudes),
         "maxLon": max(longitudes),
     }
+
+
+def _outline(gpx: gpxpy.gpx.GPX) -> list[list[float]]:
+    """At most OUTLINE_POINTS [lat, lon] pairs along the tracks (or routes): enough to draw."""
+    points = [(p.latitude, p.longitude) for t in gpx.tracks for s in t.segments for p in s.points]
+    if not points:
+        points = [(p.latitude, p.longitude) for r in gpx.routes for p in r.points]
+    step = max(1, -(-len(points) // OUTLINE_POINTS))
+    kept = points[::step]
+    if points and kept[-1] != points[-1]:
+        kept.append(points[-1])
+    return [[round(lat, 6), round(lon, 6)] for lat, lon in kept]
 
 
 def _iso(moment: datetime | None) -> str | None:

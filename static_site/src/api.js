@@ -61,6 +61,11 @@ export class Api {
     return this.request('POST', `/v1/tools/${encodeURIComponent(tool)}/uploads/`, { body })
   }
 
+  /** Fresh upload SAS URLs for a pending job: {executionId, uploads: [{url, headers, expiresAt}]}. */
+  refreshUploads(id) {
+    return this.request('POST', `/v1/executions/${encodeURIComponent(id)}/uploads/refresh/`, { body: {} })
+  }
+
   createJob(tool, parameters) {
     return this.request('POST', `/v1/tools/${encodeURIComponent(tool)}/jobs/`, {
       body: { parameters },

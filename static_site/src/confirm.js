@@ -3,6 +3,8 @@ import Modal from 'bootstrap/js/dist/modal'
 import { h } from './dom.js'
 
 export function confirmDialog({ title, body, confirmLabel = 'Delete' }) {
+  // Focus goes back where it was when the dialog closes (the button that opened it).
+  const trigger = document.activeElement
   return new Promise((resolve) => {
     let confirmed = false
     const yes = h('button', { type: 'button', class: 'btn btn-danger' }, confirmLabel)
@@ -26,6 +28,7 @@ export function confirmDialog({ title, body, confirmLabel = 'Delete' }) {
     element.addEventListener('hidden.bs.modal', () => {
       modal.dispose()
       element.remove()
+      if (trigger instanceof HTMLElement && trigger.isConnected) trigger.focus()
       resolve(confirmed)
     })
     modal.show()

@@ -55,3 +55,35 @@ export function statusStyle(status) {
 }
 
 export const FINAL_STATUSES = new Set(['completed', 'failed', 'expired'])
+
+/** Transfer speed in words, e.g. "1.2 MB/s". */
+export function formatSpeed(bytesPerSecond) {
+  if (!Number.isFinite(bytesPerSecond) || bytesPerSecond <= 0) return ''
+  return `${formatBytes(bytesPerSecond)}/s`
+}
+
+/** How much a file changed, in words: "84 % smaller (2.1 MB → 340 KB)". */
+export function sizeChange(before, after) {
+  if (!before || after === null || after === undefined) return ''
+  const sizes = `(${formatBytes(before)} → ${formatBytes(after)})`
+  const percent = Math.round((Math.abs(before - after) / before) * 100)
+  if (percent === 0) return `About the same size ${sizes}`
+  return `${percent} % ${after < before ? 'smaller' : 'larger'} ${sizes}`
+}
+
+/** Seconds as h:mm:ss (or m:ss under an hour). */
+export function formatClock(seconds) {
+  if (seconds === null || seconds === undefined || Number.isNaN(seconds)) return '—'
+  const total = Math.round(seconds)
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = String(total % 60).padStart(2, '0')
+  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+}
+
+/** A date and time in the reader's locale. */
+export function formatDate(iso) {
+  if (!iso) return '—'
+  const date = new Date(iso)
+  return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString()
+}

@@ -1,10 +1,13 @@
-// The history sidebar: a tool's last executions, with download, delete and bulk delete.
+// Execution history: the per-tool sidebar and the global page (filters, pages) share this.
+// Rows of jobs still running refresh by themselves until final; relative times stay current.
 import { startDownload } from './api.js'
 import { confirmDialog } from './confirm.js'
 import { h, icon, mount } from './dom.js'
-import { statusStyle, timeAgo } from './format.js'
+import { FINAL_STATUSES, statusStyle, timeAgo } from './format.js'
 
-const LIMIT = 10
+const LIVE_MS = 3000
+const CLOCK_MS = 30000
+export const STATUSES = ['pending', 'queued', 'processing', 'completed', 'failed', 'expired']
 
 export function statusBadge(status) {
   const [style, iconName] = statusStyle(status)
@@ -17,14 +20,41 @@ export function errorText(error) {
   return error.message ?? error.error ?? JSON.stringify(error)
 }
 
-export function createHistory(api, toolName, { onError } = {}) {
-  const list = h('ul', { class: 'list-group list-group-flush', 'aria-label': 'Recent executions' })
+export const jobHref = (id) => `#/jobs/${encodeURIComponent(id)}`
+
+/**
+ * A history list. `toolName` limits it to one tool (the sidebar); `global` adds the tool and
+ * status filters, the tool's name on each row and paging. Returns {element, refresh, dispose}.
+ */
+export function createHistory(api, toolName, { onError, global = false, tools = [], limit = 10 } = {}) {
+  const list = h('ul', { class: 'list-group list-group-flush', 'aria-label': 'Executions' })
   const state = h('div', { class: 'p-3 text-body-secondary small', role: 'status' })
   const selected = new Set()
+  const displayName = (name) => tools.find((t) => t.name === name)?.displayName ?? name
+  let results = []
+  let offset = 0
+  let page = null
+  let liveTimer = null
+  let disposed = false
+  const clock = setInterval(() => {
+    for (const time of list.querySelectorAll('time[datetime]')) time.textContent = timeAgo(time.getAttribute('datetime'))
+  }, CLOCK_MS)
+
   const bulk = h('button', { type: 'button', class: 'btn btn-sm btn-outline-danger', disabled: true, onclick: bulkDelete },
     icon('trash3', 'me-1'), 'Delete selected')
   const refreshButton = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => refresh() },
     icon('arrow-clockwise', 'me-1'), 'Refresh')
+
+  const toolFilter = h('select', { class: 'form-select form-select-sm', id: 'filter-tool', onchange: () => { offset = 0; refresh() } },
+    h('option', { value: '' }, 'All tools'),
+    [...tools].sort((a, b) => a.displayName.localeCompare(b.displayName)).map((t) => h('option', { value: t.name }, t.displayName)))
+  const statusFilter = h('select', { class: 'form-select form-select-sm', id: 'filter-status', onchange: () => { offset = 0; refresh() } },
+    h('option', { value: '' }, 'Any status'), STATUSES.map((s) => h('option', { value: s }, s)))
+  const previous = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { offset = Math.max(0, offset - limit); refresh() } },
+    icon('chevron-left', 'me-1'), 'Newer')
+  const next = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { offset += limit; refresh() } },
+    'Older', icon('chevron-right', 'ms-1'))
+  const pageInfo = h('span', { class: 'small text-body-secondary' })
 
   function updateBulk() {
     bulk.disabled = selected.size === 0
@@ -33,7 +63,7 @@ export function createHistory(api, toolName, { onError } = {}) {
 
   function item(execution) {
     const id = execution.executionId
-    const name = execution.inputFilename || execution.toolName
+    const name = execution.inputFilename || displayName(execution.toolName)
     const checkbox = h('input', {
       type: 'checkbox',
       class: 'form-check-input mt-1',
@@ -52,37 +82,59 @@ export function createHistory(api, toolName, { onError } = {}) {
     }
     actions.append(h('button', { type: 'button', class: 'btn btn-outline-danger', onclick: () => removeOne(execution) },
       icon('trash3'), h('span', { class: 'visually-hidden' }, `Delete ${name}`)))
-    return h('li', { class: 'list-group-item history-item', dataset: { executionId: id } },
+    const running = !FINAL_STATUSES.has(execution.status)
+    return h('li', { class: 'list-group-item history-item', dataset: { executionId: id, status: execution.status } },
       h('div', { class: 'd-flex gap-2 align-items-start' },
         checkbox,
+        h('label', { for: `sel-${id}`, class: 'visually-hidden' }, `Select ${name}`),
         h('div', { class: 'flex-grow-1 min-w-0' },
-          h('label', { for: `sel-${id}`, class: 'd-block text-truncate fw-semibold small' }, name),
+          h('a', { href: jobHref(id), class: 'd-block text-truncate fw-semibold small' }, name),
           h('div', { class: 'd-flex flex-wrap gap-2 align-items-center small' },
+            global ? h('span', { class: 'text-body-secondary' }, displayName(execution.toolName)) : null,
             statusBadge(execution.status),
+            running && execution.progress ? h('span', { class: 'text-body-secondary' }, `${Math.round(execution.progress)}%`) : null,
             h('time', { datetime: execution.createdAt, class: 'text-body-secondary' }, timeAgo(execution.createdAt))),
           execution.outputFilename
             ? h('div', { class: 'small text-body-secondary text-truncate' }, icon('arrow-return-right', 'me-1'), execution.outputFilename)
             : null,
           execution.status === 'failed' && execution.error
-            ? h('div', { class: 'small text-danger-emphasis text-truncate' }, errorText(execution.error))
+            ? h('div', { class: 'small text-danger-emphasis text-break history-error' }, errorText(execution.error))
             : null),
         actions))
   }
 
-  async function refresh() {
-    mount(state, h('span', { class: 'spinner-border spinner-border-sm me-2', 'aria-hidden': 'true' }), 'Loading…')
-    state.classList.remove('d-none')
+  /** Load the list; `quiet` (the live refresh) shows no spinner and keeps focus where it is. */
+  async function refresh({ quiet = false } = {}) {
+    clearTimeout(liveTimer)
+    liveTimer = null
+    if (!quiet) {
+      mount(state, h('span', { class: 'spinner-border spinner-border-sm me-2', 'aria-hidden': 'true' }), 'Loading…')
+      state.classList.remove('d-none')
+    }
     try {
-      const page = await api.history({ toolName, limit: LIMIT })
-      const results = page?.results ?? []
+      page = await api.history({
+        toolName: global ? toolFilter.value : toolName,
+        status: global ? statusFilter.value : undefined,
+        limit,
+        offset,
+      })
+      if (disposed) return
+      results = page?.results ?? []
       const ids = new Set(results.map((r) => r.executionId))
       for (const id of [...selected]) if (!ids.has(id)) selected.delete(id)
       updateBulk()
+      const focusedId = document.activeElement?.closest?.('.history-item')?.dataset.executionId
       mount(list, ...results.map(item))
-      if (results.length === 0) mount(state, 'No executions yet. Your jobs will appear here.')
+      if (focusedId) list.querySelector(`[data-execution-id="${CSS.escape(focusedId)}"] a`)?.focus()
+      if (results.length === 0) mount(state, offset ? 'No more executions.' : 'No executions yet. Your jobs will appear here.')
       else state.classList.add('d-none')
+      previous.disabled = offset === 0
+      next.disabled = !page?.next
+      pageInfo.textContent = results.length ? `${offset + 1}–${offset + results.length} of ${page.count ?? '?'}` : ''
+      if (results.some((r) => !FINAL_STATUSES.has(r.status))) liveTimer = setTimeout(() => refresh({ quiet: true }), LIVE_MS)
     } catch (error) {
-      mount(state, h('span', { class: 'text-danger' }, `Could not load history: ${error.message}`))
+      if (!quiet) mount(state, h('span', { class: 'text-danger' }, `Could not load history: ${error.message}`))
+      else liveTimer = setTimeout(() => refresh({ quiet: true }), LIVE_MS * 3)
     }
   }
 
@@ -121,11 +173,30 @@ export function createHistory(api, toolName, { onError } = {}) {
     refreshButton.focus()
   }
 
+  const filters = global
+    ? h('div', { class: 'card-body border-bottom d-flex flex-wrap gap-3 align-items-end', role: 'search', 'aria-label': 'Filter the history' },
+      h('div', {}, h('label', { for: 'filter-tool', class: 'form-label small mb-1' }, 'Tool'), toolFilter),
+      h('div', {}, h('label', { for: 'filter-status', class: 'form-label small mb-1' }, 'Status'), statusFilter))
+    : null
+  const paging = global
+    ? h('div', { class: 'card-footer bg-body d-flex gap-2 align-items-center' }, previous, next, pageInfo)
+    : null
   const element = h('section', { class: 'card shadow-sm', 'aria-labelledby': 'history-title' },
     h('div', { class: 'card-header bg-body d-flex flex-wrap gap-2 align-items-center' },
-      h('h2', { id: 'history-title', class: 'h6 mb-0 me-auto' }, icon('clock-history', 'me-1'), 'History'),
+      h(global ? 'h2' : 'h2', { id: 'history-title', class: 'h6 mb-0 me-auto' }, icon('clock-history', 'me-1'), global ? 'All executions' : 'History'),
       refreshButton, bulk),
+    filters,
     state,
-    list)
-  return { element, refresh }
+    list,
+    paging,
+    global ? null : h('div', { class: 'card-footer bg-body small' }, h('a', { href: '#/history' }, 'All tools’ history')))
+  return {
+    element,
+    refresh,
+    dispose() {
+      disposed = true
+      clearTimeout(liveTimer)
+      clearInterval(clock)
+    },
+  }
 }

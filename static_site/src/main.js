@@ -8,6 +8,8 @@ import { getApiKey, onKeyChange, signOut } from './auth.js'
 import { loadConfig } from './config.js'
 import { h, icon, mount } from './dom.js'
 import { catalogView } from './views/catalog.js'
+import { historyView } from './views/history.js'
+import { jobView } from './views/job.js'
 import { signInView } from './views/signin.js'
 import { toolView } from './views/tool.js'
 
@@ -22,10 +24,16 @@ function renderSession() {
     mount(sessionArea)
     return
   }
+  const here = window.location.hash
+  const link = (href, iconName, text, active) => h('a', { class: `nav-link px-2${active ? ' active' : ''}`, href, 'aria-current': active ? 'page' : undefined },
+    icon(iconName, 'me-1'), h('span', { class: 'd-none d-sm-inline' }, text), h('span', { class: 'visually-hidden d-sm-none' }, text))
   mount(sessionArea,
-    h('span', { class: 'navbar-text small d-none d-sm-inline text-light' }, icon('person-check', 'me-1'), 'Signed in'),
+    h('div', { class: 'navbar-nav flex-row me-2' },
+      link('#/', 'grid', 'Tools', !here.startsWith('#/history') && !here.startsWith('#/jobs')),
+      link('#/history', 'clock-history', 'History', here.startsWith('#/history') || here.startsWith('#/jobs'))),
+    h('span', { class: 'navbar-text small d-none d-md-inline text-light' }, icon('person-check', 'me-1'), 'Signed in'),
     h('button', { type: 'button', class: 'btn btn-sm btn-outline-light', id: 'sign-out', onclick: () => signOut() },
-      icon('box-arrow-right', 'me-1'), 'Sign out'))
+      icon('box-arrow-right', 'me-sm-1'), h('span', { class: 'd-none d-sm-inline' }, 'Sign out'), h('span', { class: 'visually-hidden d-sm-none' }, 'Sign out')))
 }
 
 function show(view, title) {
@@ -58,12 +66,19 @@ async function route() {
     showError(`The tool catalog could not be loaded: ${error.message}`)
     return
   }
-  const match = window.location.hash.match(/^#\/tools\/([^/?]+)/)
-  if (match) {
-    const name = decodeURIComponent(match[1])
+  const hash = window.location.hash
+  const toolMatch = hash.match(/^#\/tools\/([^/?]+)(?:\/jobs\/([^/?]+))?/)
+  const jobMatch = hash.match(/^#\/jobs\/([^/?]+)/)
+  if (toolMatch) {
+    const name = decodeURIComponent(toolMatch[1])
     const tool = tools.find((t) => t.name === name)
-    if (tool) show(toolView(api, tool), tool.displayName)
+    const jobId = toolMatch[2] ? decodeURIComponent(toolMatch[2]) : undefined
+    if (tool) show(toolView(api, tool, { tools, jobId }), tool.displayName)
     else showError(`There is no tool called "${name}".`)
+  } else if (jobMatch) {
+    show(jobView(api, tools, decodeURIComponent(jobMatch[1])), 'Job')
+  } else if (hash.startsWith('#/history')) {
+    show(historyView(api, tools), 'History')
   } else {
     show(catalogView(tools), 'Tools')
   }

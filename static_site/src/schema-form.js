@@ -23,8 +23,40 @@ function resolve(schema, root) {
   return { node, nullable }
 }
 
-function humanize(name) {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase())
+const ACRONYMS = new Set(['jpeg', 'jpg', 'png', 'webp', 'gif', 'avif', 'tiff', 'bmp', 'heic', 'pdf',
+  'csv', 'tsv', 'xlsx', 'json', 'geojson', 'kml', 'kmz', 'gpx', 'mp3', 'mp4', 'm4a', 'wav', 'docx',
+  'dpi', 'ocr', 'exif', 'url', 'id', 'crf', 'fps', 'gps', 'utf8'])
+
+/** "outputFormat" → "Output format", "jpeg_quality" → "JPEG quality": the fallback when a
+ * schema has no `title` or `x-enumLabels`. */
+export function humanize(name) {
+  const words = String(name)
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .filter(Boolean)
+    .map((word) => (ACRONYMS.has(word.toLowerCase()) ? word.toUpperCase() : word.toLowerCase()))
+  const text = words.join(' ')
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
+
+const squash = (text) => String(text ?? '').replace(/[^a-z0-9]/gi, '').toLowerCase()
+
+/** The field's label: its schema `title`, unless that is pydantic's default (the name in title
+ * case, e.g. "Fromunit"), which reads worse than the humanised name. */
+export function labelFor(name, node) {
+  return node.title && squash(node.title) !== squash(name) ? node.title : humanize(name)
+}
+
+function optionLabel(node, value) {
+  return node['x-enumLabels']?.[String(value)] ?? (typeof value === 'string' ? humanize(value) : String(value))
+}
+
+function fillOptions(select, node, values, preferred) {
+  const labels = node['x-enumLabels'] ?? {}
+  select.replaceChildren(...values.map((value) =>
+    h('option', { value: String(value) }, labels[String(value)] ?? String(value))))
+  const wanted = values.map(String).includes(String(preferred)) ? String(preferred) : String(values[0] ?? '')
+  select.value = wanted
 }
 
 function control(name, node, required, id, describedBy) {
@@ -33,10 +65,11 @@ function control(name, node, required, id, describedBy) {
     const select = h('select', { class: 'form-select', ...common })
     if (!required && node.default === undefined) select.append(h('option', { value: '' }, '—'))
     for (const option of node.enum) {
-      select.append(h('option', { value: String(option), selected: option === node.default }, String(option)))
+      select.append(h('option', { value: String(option), selected: option === node.default }, optionLabel(node, option)))
     }
     return select
   }
+  if (node['x-optionsBy']) return h('select', { class: 'form-select', ...common })
   if (node.type === 'boolean') {
     return h('input', {
       class: 'form-check-input',
@@ -77,12 +110,33 @@ function readValue(input, node) {
   if (node.type === 'boolean') return input.checked
   const raw = input.value
   if (raw === '') return undefined
-  if (Array.isArray(node.enum)) {
-    return node.enum.find((option) => String(option) === raw) ?? raw
+  if (Array.isArray(node.enum) || node['x-optionsBy']) {
+    return (node.enum ?? []).find((option) => String(option) === raw) ?? raw
   }
   if (node.type === 'integer') return Number.parseInt(raw, 10)
   if (node.type === 'number') return Number(raw)
   return raw
+}
+
+/**
+ * `x-optionsBy: {field, options: {value: [choices]}}`: a select whose choices follow another
+ * field (the unit converter's units follow the quantity). A changed quantity keeps a unit
+ * that still fits, else picks its first (the second for a "to" field, so the two differ).
+ */
+function wireDependentOptions(fields) {
+  const byName = new Map(fields.map((field) => [field.name, field]))
+  for (const field of fields) {
+    const rule = field.node['x-optionsBy']
+    const source = rule && byName.get(rule.field)
+    if (!source) continue
+    const update = (initial) => {
+      const choices = rule.options?.[source.input.value] ?? []
+      const fallback = fields.filter((f) => f.node['x-optionsBy']).indexOf(field) === 1 ? choices[1] : choices[0]
+      fillOptions(field.input, field.node, choices, initial ? field.node.default : (choices.includes(field.input.value) ? field.input.value : fallback))
+    }
+    update(true)
+    source.input.addEventListener('change', () => update(false))
+  }
 }
 
 /**
@@ -94,8 +148,9 @@ export function schemaForm(schema) {
   const required = new Set(schema?.required ?? [])
   const fields = []
   const fieldset = h('fieldset', { class: 'mb-3' })
+  const grid = h('div', { class: 'row row-cols-1 row-cols-md-2 row-cols-xl-3 gx-3' })
   if (Object.keys(properties).length > 0) {
-    fieldset.append(h('legend', { class: 'fs-6 fw-semibold' }, 'Options'))
+    fieldset.append(h('legend', { class: 'fs-6 fw-semibold' }, 'Options'), grid)
   }
   for (const [name, raw] of Object.entries(properties)) {
     const { node } = resolve(raw, schema)
@@ -104,14 +159,15 @@ export function schemaForm(schema) {
     const isRequired = required.has(name)
     const input = control(name, node, isRequired, id, helpId)
     const label = h('label', { for: id, class: node.type === 'boolean' ? 'form-check-label' : 'form-label' },
-      node.title ?? humanize(name), isRequired ? h('span', { class: 'text-danger', 'aria-hidden': 'true' }, ' *') : null)
+      labelFor(name, node), isRequired ? h('span', { class: 'text-danger', 'aria-hidden': 'true' }, ' *') : null)
     const help = helpId ? h('div', { id: helpId, class: 'form-text' }, node.description) : null
     const wrapper = node.type === 'boolean'
-      ? h('div', { class: 'form-check form-switch mb-3' }, input, label, help)
-      : h('div', { class: 'mb-3' }, label, input, help)
-    fieldset.append(wrapper)
+      ? h('div', { class: 'col' }, h('div', { class: 'form-check form-switch mb-3 mt-md-4' }, input, label, help))
+      : h('div', { class: 'col mb-3' }, label, input, help)
+    grid.append(wrapper)
     fields.push({ name, node, input })
   }
+  wireDependentOptions(fields)
   return {
     element: fieldset,
     values() {

@@ -60,14 +60,26 @@ export function catalogView(tools) {
     }
     mount(results, ...sorted.map(([category, items]) =>
       h('section', { class: 'mb-4', 'aria-labelledby': `cat-${category}` },
-        h('h2', { id: `cat-${category}`, class: 'h5 mb-3' }, CATEGORY_TITLES[category] ?? category),
+        h('h2', { id: `cat-${category}`, class: 'h5 mb-3', tabindex: '-1' }, CATEGORY_TITLES[category] ?? category),
         h('div', { class: 'row row-cols-1 row-cols-sm-2 row-cols-lg-3 g-3' }, items.map(toolCard)))))
   }
 
   render('')
+  // In-page links by script: a plain "#cat-image" would be taken for a route.
+  const present = Object.keys(CATEGORY_TITLES).filter((c) => tools.some((t) => t.category === c))
+  const jumps = h('nav', { 'aria-label': 'Categories', class: 'mb-3' },
+    h('ul', { class: 'nav nav-pills small gap-1' }, present.map((category) => h('li', { class: 'nav-item' },
+      h('a', { class: 'nav-link py-1 px-2 border', href: `#/?category=${category}`, onclick: (event) => {
+        event.preventDefault()
+        if (search.value) { search.value = ''; render('') }
+        const heading = document.getElementById(`cat-${category}`)
+        heading?.scrollIntoView({ block: 'start' })
+        heading?.focus({ preventScroll: true })
+      } }, CATEGORY_TITLES[category])))))
   return h('div', {},
     h('h1', { class: 'h2 mb-1', tabindex: '-1' }, 'Tools'),
-    h('p', { class: 'text-body-secondary' }, 'Pick a tool, give it a file, download the result.'),
+    h('p', { class: 'text-body-secondary' }, 'Pick a tool, give it a file, see the result here and download it.'),
+    jumps,
     h('div', { class: 'mb-4', role: 'search' },
       h('label', { for: 'tool-search', class: 'form-label' }, 'Search tools'),
       search),

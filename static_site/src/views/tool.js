@@ -1,42 +1,26 @@
-// A tool's page: files + generated options on the left (8 columns), history on the right (4).
-import { startDownload } from '../api.js'
+// A tool's page: files + generated options + Start on the left (8 columns), history on the
+// right (4). After Start the job's id goes into the URL (#/tools/NAME/jobs/ID), so a reload
+// or a shared link comes back to the job's progress and result.
 import { h, icon, mount } from '../dom.js'
-import { formatBytes, formatDuration } from '../format.js'
-import { createHistory, errorText, statusBadge } from '../history.js'
-import { pollStatus } from '../poller.js'
+import { formatBytes, formatSpeed } from '../format.js'
+import { createHistory } from '../history.js'
+import { jobPanel } from '../job-panel.js'
+import { progressBar } from '../progress.js'
 import { schemaForm } from '../schema-form.js'
+import { headMatches, readHead } from '../sniff.js'
 import { uploadFiles } from '../upload.js'
-
-function progressBar(id, label) {
-  const bar = h('div', { class: 'progress-bar', style: 'width: 0%' })
-  const wrapper = h('div', {
-    id,
-    class: 'progress mb-1',
-    role: 'progressbar',
-    'aria-label': label,
-    'aria-valuemin': '0',
-    'aria-valuemax': '100',
-    'aria-valuenow': '0',
-    style: 'height: 1.25rem',
-  }, bar)
-  return {
-    element: wrapper,
-    set(percent, text) {
-      const value = Math.max(0, Math.min(100, Math.round(percent)))
-      wrapper.setAttribute('aria-valuenow', String(value))
-      wrapper.setAttribute('aria-valuetext', text ?? `${value}%`)
-      bar.style.width = `${value}%`
-      bar.textContent = `${value}%`
-    },
-  }
-}
 
 function accepted(tool) {
   return [...new Set((tool.inputTypes ?? []).flatMap((t) => t.extensions ?? []))]
 }
 
+/** "JPEG, PNG, WebP": the accepted kinds by name (the extensions are in the picker's accept). */
+function kindNames(tool) {
+  return (tool.inputTypes ?? []).filter((t) => t.name !== 'binary').map((t) => t.name.toUpperCase()).join(', ')
+}
+
 /** Problems with the chosen files, in plain words; empty when they can be sent. */
-function checkFiles(tool, files) {
+async function checkFiles(tool, files) {
   const problems = []
   const extensions = accepted(tool)
   const min = tool.minFiles ?? 1
@@ -48,40 +32,44 @@ function checkFiles(tool, files) {
     const ext = dot >= 0 ? file.name.slice(dot).toLowerCase() : ''
     if (extensions.length && !extensions.includes(ext)) {
       problems.push(`${file.name}: this tool takes ${extensions.join(', ')} files.`)
-    }
-    if (tool.maxFileSize && file.size > tool.maxFileSize) {
+    } else if (file.size === 0) {
+      problems.push(`${file.name} is empty.`)
+    } else if (tool.maxFileSize && file.size > tool.maxFileSize) {
       problems.push(`${file.name} is ${formatBytes(file.size)}; the limit is ${formatBytes(tool.maxFileSize)}.`)
+    } else if (!headMatches(await readHead(file), tool.inputTypes)) {
+      problems.push(`${file.name} does not look like a ${ext.slice(1).toUpperCase()} file inside: its first bytes match none of the types this tool takes.`)
     }
   }
   return problems
 }
 
-export function toolView(api, tool) {
+export function toolView(api, tool, { tools = [tool], jobId } = {}) {
   const takesFiles = (tool.maxFiles ?? 1) > 0
   const multi = (tool.maxFiles ?? 1) > 1
   const extensions = accepted(tool)
   const live = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' })
   const announce = (text) => { live.textContent = text }
-  const alerts = h('div')
-  const history = createHistory(api, tool.name, { onError: (message) => showAlert(message) })
+  const history = createHistory(api, tool.name, { onError: (message) => panel.showAlert(message) })
+  const panel = jobPanel(api, { toolFor: (name) => tools.find((t) => t.name === name) ?? tool, announce, onRetry: () => start() })
   const form = schemaForm(tool.parameters)
   let files = []
-  let current = null // {abort, poller}
+  let sentFiles = null
+  let abort = null
 
-  // -- file picker -------------------------------------------------------------------------
+  // -- file picker ---------------------------------------------------------------------------
   const fileInput = h('input', {
     id: 'file-input',
     type: 'file',
     class: 'form-control',
     accept: extensions.join(',') || undefined,
     multiple: multi,
-    'aria-describedby': 'file-help',
+    'aria-describedby': 'file-help file-errors',
     onchange: () => chooseFiles([...fileInput.files]),
   })
-  const fileList = h('ul', { class: 'list-unstyled small mb-0 mt-2', 'aria-label': 'Chosen files' })
+  const fileList = h('ol', { class: 'list-group list-group-numbered small mt-2 text-start', 'aria-label': 'Chosen files' })
   const fileErrors = h('div', { id: 'file-errors', class: 'invalid-feedback d-block', 'aria-live': 'polite' })
   const dropZone = h('div', {
-    class: 'drop-zone border border-2 rounded-3 p-4 text-center mb-3',
+    class: 'drop-zone border border-2 rounded-3 p-3 mb-3',
     ondragover: (event) => { event.preventDefault(); dropZone.classList.add('drag-over') },
     ondragleave: () => dropZone.classList.remove('drag-over'),
     ondrop: (event) => {
@@ -90,48 +78,63 @@ export function toolView(api, tool) {
       chooseFiles([...event.dataTransfer.files])
     },
   },
-  icon('cloud-arrow-up', 'fs-1 text-primary d-block'),
-  h('label', { for: 'file-input', class: 'form-label fw-semibold' }, multi ? 'Drop files here or choose them' : 'Drop a file here or choose one'),
-  fileInput,
+  h('div', { class: 'd-flex align-items-center gap-3' },
+    icon('cloud-arrow-up', 'fs-1 text-primary'),
+    h('div', { class: 'flex-grow-1' },
+      h('label', { for: 'file-input', class: 'form-label fw-semibold' }, multi ? 'Drop files here or choose them' : 'Drop a file here or choose one'),
+      fileInput)),
   h('div', { id: 'file-help', class: 'form-text' },
-    `Accepted: ${extensions.join(', ') || 'any file'} · up to ${formatBytes(tool.maxFileSize)}` +
-    (multi ? ` each · ${tool.minFiles ?? 1} to ${tool.maxFiles} files, in order` : '')),
+    `Takes ${kindNames(tool) || 'any file'} · up to ${formatBytes(tool.maxFileSize)}` +
+    (multi ? ` each · ${tool.minFiles ?? 1} to ${tool.maxFiles} files, in the order listed` : '')),
   fileList, fileErrors)
 
-  function chooseFiles(chosen) {
-    files = chosen
-    mount(fileList, ...files.map((f) => h('li', {}, icon('file-earmark', 'me-1'), `${f.name} (${formatBytes(f.size)})`)))
-    const problems = checkFiles(tool, files)
-    mount(fileErrors, ...problems.map((p) => h('div', {}, p)))
-    fileInput.setAttribute('aria-invalid', problems.length ? 'true' : 'false')
+  function move(index, by) {
+    const [file] = files.splice(index, 1)
+    files.splice(index + by, 0, file)
+    renderFiles()
+    // Keep the keyboard where it was: on the same file's button that still makes sense.
+    const buttons = fileList.children[index + by]?.querySelectorAll('button')
+    const target = buttons?.[by < 0 ? 0 : 1]
+    ;(target && !target.disabled ? target : buttons?.[by < 0 ? 1 : 0])?.focus()
+    announce(`${file.name} moved to position ${index + by + 1} of ${files.length}.`)
   }
 
-  // -- progress and result -------------------------------------------------------------------
+  function renderFiles() {
+    mount(fileList, ...files.map((file, index) => h('li', { class: 'list-group-item d-flex align-items-center gap-2 file-item' },
+      h('span', { class: 'me-auto text-break' }, `${file.name} (${formatBytes(file.size)})`),
+      multi && files.length > 1
+        ? h('div', { class: 'btn-group btn-group-sm' },
+          h('button', { type: 'button', class: 'btn btn-outline-secondary', disabled: index === 0, onclick: () => move(index, -1) },
+            icon('arrow-up'), h('span', { class: 'visually-hidden' }, `Move ${file.name} up`)),
+          h('button', { type: 'button', class: 'btn btn-outline-secondary', disabled: index === files.length - 1, onclick: () => move(index, 1) },
+            icon('arrow-down'), h('span', { class: 'visually-hidden' }, `Move ${file.name} down`)))
+        : null)))
+  }
+
+  let checking = Promise.resolve([])
+  function chooseFiles(chosen) {
+    files = chosen
+    renderFiles()
+    checking = checkFiles(tool, files)
+    checking.then((problems) => {
+      if (files !== chosen) return
+      mount(fileErrors, ...problems.map((p) => h('div', {}, p)))
+      fileInput.setAttribute('aria-invalid', problems.length ? 'true' : 'false')
+    })
+  }
+
+  // -- upload progress -----------------------------------------------------------------------
   const uploadBar = progressBar('upload-progress', 'Upload progress')
-  const processBar = progressBar('process-progress', 'Processing progress')
-  const uploadText = h('div', { class: 'small text-body-secondary mb-3' })
-  const processText = h('div', { class: 'small text-body-secondary mb-3', id: 'process-step' })
-  const cancelButton = h('button', { type: 'button', class: 'btn btn-outline-secondary btn-sm', onclick: () => current?.abort.abort() },
+  const uploadText = h('div', { class: 'small text-body-secondary mb-3', id: 'upload-text' })
+  const cancelButton = h('button', { type: 'button', class: 'btn btn-outline-secondary btn-sm', onclick: () => abort?.abort() },
     icon('x-circle', 'me-1'), 'Cancel upload')
   const uploadSection = h('div', { class: 'd-none', id: 'upload-section' },
     h('div', { class: 'd-flex justify-content-between align-items-center mb-1' },
       h('span', { class: 'fw-semibold small' }, 'Upload'), cancelButton),
     uploadBar.element, uploadText)
-  const processSection = h('div', { class: 'd-none', id: 'process-section' },
-    h('div', { class: 'fw-semibold small mb-1' }, 'Processing'), processBar.element, processText)
-  const result = h('div', { id: 'result' })
-  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-lg' },
+  const progressArea = h('div', { class: 'mt-3 progress-area' }, uploadSection, panel.element)
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-lg px-4', id: 'start' },
     icon(takesFiles ? 'play-circle' : 'lightning', 'me-1'), takesFiles ? 'Start' : 'Run')
-
-  function showAlert(message, { retry = false, kind = 'danger' } = {}) {
-    const body = h('div', { class: `alert alert-${kind} d-flex flex-wrap gap-2 align-items-center`, role: 'alert' },
-      h('div', { class: 'me-auto' }, message))
-    if (retry) {
-      body.append(h('button', { type: 'button', class: 'btn btn-sm btn-outline-danger', onclick: () => start() },
-        icon('arrow-repeat', 'me-1'), 'Retry'))
-    }
-    mount(alerts, body)
-  }
 
   function setBusy(busy) {
     submit.disabled = busy
@@ -139,14 +142,12 @@ export function toolView(api, tool) {
   }
 
   async function start() {
-    mount(alerts)
-    mount(result)
+    panel.clear()
     uploadSection.classList.add('d-none')
-    processSection.classList.add('d-none')
     if (takesFiles) {
-      const problems = checkFiles(tool, files)
-      if (problems.length) {
-        mount(fileErrors, ...problems.map((p) => h('div', {}, p)))
+      const problems = await checking
+      if (problems.length || files.length === 0) {
+        mount(fileErrors, ...(problems.length ? problems : ['Choose a file.']).map((p) => h('div', {}, p)))
         fileInput.focus()
         return
       }
@@ -157,50 +158,64 @@ export function toolView(api, tool) {
     }
     const parameters = form.values()
     setBusy(true)
+    let executionId = null
     try {
-      const executionId = takesFiles ? await sendFiles(parameters) : await sendJob(parameters)
-      if (executionId) await follow(executionId)
+      executionId = takesFiles ? await sendFiles(parameters) : await sendJob(parameters)
+      history.refresh()
+      await panel.follow(executionId, { inputFiles: sentFiles })
     } catch (error) {
       if (error.name === 'AbortError') {
-        showAlert('Upload cancelled.', { kind: 'secondary' })
-        announce('Upload cancelled.')
+        if (abort?.signal.aborted) {
+          uploadSection.classList.add('d-none')
+          panel.showAlert('Upload cancelled.', { kind: 'secondary' })
+          announce('Upload cancelled.')
+        }
       } else {
-        showAlert(error.message, { retry: true })
+        uploadSection.classList.add('d-none')
+        panel.showAlert(error.message, { retry: !(error.status >= 400 && error.status < 500), title: 'The job could not start' })
         announce(`Error: ${error.message}`)
       }
     } finally {
       setBusy(false)
       cancelButton.classList.add('d-none') // the upload bar stays, at its last value
-      current = null
+      abort = null
       history.refresh()
     }
+  }
+
+  function remember(executionId) {
+    window.history.replaceState(null, '', `#/tools/${encodeURIComponent(tool.name)}/jobs/${encodeURIComponent(executionId)}`)
   }
 
   async function sendJob(parameters) {
     announce('Starting…')
     const job = await api.createJob(tool.name, parameters)
+    remember(job.executionId)
     return job.executionId
   }
 
   async function sendFiles(parameters) {
-    const described = files.map((f) => ({ filename: f.name, size: f.size, contentType: f.type || undefined }))
+    const chosen = [...files]
+    const described = chosen.map((f) => ({ filename: f.name, size: f.size, contentType: f.type || undefined }))
     const body = multi ? { files: described, parameters } : { ...described[0], parameters }
     const job = await api.createUpload(tool.name, body)
-    const targets = job.uploads ?? [job.upload]
-    current = { abort: new AbortController() }
+    remember(job.executionId)
+    abort = new AbortController()
     uploadSection.classList.remove('d-none')
-    processSection.classList.add('d-none')
     uploadBar.set(0)
+    uploadText.textContent = ''
     cancelButton.disabled = false
     cancelButton.classList.remove('d-none')
+    progressArea.scrollIntoView({ block: 'nearest', behavior: 'smooth' })
     announce('Uploading…')
     let lastAnnounced = 0
     try {
-      await uploadFiles(files, targets, {
-        signal: current.abort.signal,
-        onProgress: (loaded, total) => {
+      await uploadFiles(chosen, job.uploads ?? [job.upload], {
+        signal: abort.signal,
+        refresh: async () => (await api.refreshUploads(job.executionId)).uploads,
+        onProgress: ({ loaded, total, speed }) => {
           const percent = total ? (loaded / total) * 100 : 100
-          const text = `${formatBytes(loaded)} of ${formatBytes(total)}`
+          const text = `${formatBytes(loaded)} of ${formatBytes(total)}${speed && loaded < total ? ` · ${formatSpeed(speed)}` : ''}`
           uploadBar.set(percent, text)
           uploadText.textContent = text
           if (percent - lastAnnounced >= 25) {
@@ -210,89 +225,45 @@ export function toolView(api, tool) {
         },
       })
     } catch (error) {
-      if (error.name === 'AbortError') api.remove(job.executionId).catch(() => {})
+      if (error.name === 'AbortError') {
+        api.remove(job.executionId).catch(() => {})
+        window.history.replaceState(null, '', `#/tools/${encodeURIComponent(tool.name)}`)
+      }
       throw error
     }
+    sentFiles = chosen
     cancelButton.disabled = true
     announce('Upload complete. Processing…')
     return job.executionId
   }
 
-  async function follow(executionId) {
-    processSection.classList.remove('d-none')
-    processBar.set(0)
-    processText.textContent = 'Waiting in the queue…'
-    history.refresh()
-    let lastStep = ''
-    const poller = pollStatus(() => api.status(executionId), (status) => {
-      const step = status.currentStep || status.status
-      processBar.set(status.progress ?? 0, `${Math.round(status.progress ?? 0)}% ${step}`)
-      processText.textContent = `${step}`
-      if (step !== lastStep) {
-        lastStep = step
-        announce(`Processing: ${step}`)
-      }
-    })
-    current = { ...current, poller }
-    const final = await poller.promise
-    if (final.status === 'completed') {
-      processBar.set(100)
-      renderResult(final)
-      announce(`Done. ${final.outputFilename ?? 'The result'} is ready to download.`)
-    } else if (final.status === 'failed') {
-      const message = errorText(final.error) || 'Processing failed.'
-      showAlert(`Processing failed: ${message}`, { retry: true })
-      announce(`Processing failed: ${message}`)
-    } else {
-      showAlert('This result has expired.', { kind: 'warning' })
-    }
-  }
-
-  function renderResult(status) {
-    const download = h('button', { type: 'button', class: 'btn btn-success', id: 'download-result', onclick: async () => {
-      try {
-        startDownload(await api.downloadLink(status.executionId))
-      } catch (error) {
-        showAlert(`Download failed: ${error.message}`)
-      }
-    } }, icon('download', 'me-1'), `Download ${status.outputFilename ?? 'result'}`)
-    const facts = [
-      ['Status', statusBadge(status.status)],
-      ['Input', `${status.inputFilename ?? '—'} (${formatBytes(status.inputSize)})`],
-      ['Output', `${status.outputFilename ?? '—'} (${formatBytes(status.outputSize)})`],
-      ['Processing time', formatDuration(status.processingTime)],
-    ]
-    if (status.compressionRatio) facts.push(['Size ratio', `${Number(status.compressionRatio).toFixed(2)}`])
-    mount(result, h('div', { class: 'card border-success mt-3' },
-      h('div', { class: 'card-body' },
-        h('h2', { class: 'h5 card-title' }, icon('check-circle', 'text-success me-1'), 'Done'),
-        h('dl', { class: 'row small mb-3' }, facts.flatMap(([k, v]) => [
-          h('dt', { class: 'col-sm-4' }, k), h('dd', { class: 'col-sm-8 mb-1' }, v)])),
-        download)))
-    download.focus()
-  }
-
   const formElement = h('form', { novalidate: true, onsubmit: (event) => { event.preventDefault(); start() } },
     takesFiles ? dropZone : null,
     form.element,
-    submit)
+    h('div', { class: 'action-bar' }, submit))
 
   history.refresh()
+  if (jobId) {
+    panel.follow(jobId, { focusResult: false }).then(() => history.refresh()).catch((error) => {
+      if (error.name !== 'AbortError') panel.showAlert(error.status === 404 ? 'There is no such job (it may have been deleted).' : error.message)
+    })
+  }
   const view = h('div', {},
     h('nav', { 'aria-label': 'Breadcrumb' },
-      h('ol', { class: 'breadcrumb' },
+      h('ol', { class: 'breadcrumb mb-2' },
         h('li', { class: 'breadcrumb-item' }, h('a', { href: '#/' }, 'Tools')),
         h('li', { class: 'breadcrumb-item active', 'aria-current': 'page' }, tool.displayName))),
-    h('h1', { class: 'h2 d-flex align-items-center gap-2', tabindex: '-1' }, icon(tool.icon || 'gear', 'text-primary'), tool.displayName),
-    h('p', { class: 'lead fs-6 text-body-secondary' }, tool.description),
+    h('h1', { class: 'h3 d-flex align-items-center gap-2 mb-1', tabindex: '-1' }, icon(tool.icon || 'gear', 'text-primary'), tool.displayName),
+    h('p', { class: 'text-body-secondary mb-3' }, tool.description),
     h('div', { class: 'row g-4' },
       h('div', { class: 'col-lg-8' },
         h('section', { class: 'card shadow-sm', 'aria-label': 'Run the tool' },
-          h('div', { class: 'card-body' }, formElement, h('div', { class: 'mt-3' }, alerts, uploadSection, processSection, result), live))),
+          h('div', { class: 'card-body' }, formElement, progressArea, live))),
       h('div', { class: 'col-lg-4' }, history.element)))
   view.dispose = () => {
-    current?.abort?.abort()
-    current?.poller?.stop()
+    abort?.abort()
+    panel.stop()
+    history.dispose?.()
   }
   return view
 }

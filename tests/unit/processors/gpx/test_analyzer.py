@@ -52,3 +52,15 @@ def test_analyzer_refuses_a_file_without_points(tmp_path: Path, run_tool: RunToo
     empty.write_text('<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1"></gpx>')
     with pytest.raises(InvalidInputError, match="no track points"):
         run_tool("gpx-analyzer", [empty])
+
+
+def test_analyzer_outline_keeps_ends_and_stays_small(tmp_path: Path, run_tool: RunTool) -> None:
+    from processors.gpx.analyzer import OUTLINE_POINTS
+
+    track = meridian_gpx(tmp_path / "long.gpx", points=1201, step_s=1, climb_m=0.0)
+    report = json.loads(run_tool("gpx-analyzer", [track])[0].read_text(encoding="utf-8"))
+    outline = report["outline"]
+    assert 2 < len(outline) <= OUTLINE_POINTS + 1
+    assert outline[0] == [45.0, 0.0]
+    assert outline[-1] == [pytest.approx(46.2), 0.0]  # 1200 steps of 1/1000 degree
+    assert [lat for lat, _ in outline] == sorted(lat for lat, _ in outline)

@@ -1,0 +1,139 @@
+"""Upload progress, reordering files, the global history and job pages, and axe on every view."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE
+from tests.e2e.helpers import JOB_TIMEOUT, axe_violations, jpeg, open_tool, pdf, start
+
+pytestmark = pytest.mark.e2e
+
+RECORD_PROGRESS = """() => {
+  window.uploadValues = []
+  const bar = document.querySelector('#upload-progress')
+  new MutationObserver(() => window.uploadValues.push(Number(bar.getAttribute('aria-valuenow'))))
+    .observe(bar, {attributes: true, attributeFilter: ['aria-valuenow']})
+}"""
+
+
+def test_a_throttled_upload_moves_block_by_block(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    noise = tmp_path / "noise.png"  # ~2 MB that no compression shrinks
+    Image.effect_noise((820, 820), 100).convert("RGB").save(noise, "PNG", compress_level=0)
+    page.locator("#file-input").set_input_files(str(noise))
+    page.evaluate(RECORD_PROGRESS)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    conditions = {"offline": False, "latency": 0, "downloadThroughput": -1}
+    cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": 1_000_000})
+    start(page)
+    page.locator("#process-section").wait_for(timeout=JOB_TIMEOUT)
+    cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": -1})
+    values = page.evaluate("window.uploadValues")
+    between = sorted({v for v in values if 0 < v < 100})
+    assert len(between) >= 3, values
+    assert values == sorted(values)  # it only moves forward
+    assert values[-1] == 100
+
+
+def test_reorder_files_before_start(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "pdf-merge")
+    parts = [pdf(tmp_path / f"part{n}.pdf", f"text of part {n}") for n in (1, 2, 3)]
+    page.locator("#file-input").set_input_files([str(p) for p in parts])
+    page.get_by_role("button", name="Move part3.pdf up").click()
+    page.get_by_role("button", name="Move part3.pdf up").click()
+    assert page.evaluate("document.activeElement.textContent").strip() == "Move part3.pdf down"
+    names = page.locator(".file-item").all_inner_texts()
+    assert [n.split(" ")[0] for n in names] == ["part3.pdf", "part1.pdf", "part2.pdf"]
+    start(page)
+    button = page.locator("#download-result")
+    button.wait_for(timeout=JOB_TIMEOUT)
+    with page.expect_download() as info:
+        button.click()
+    pymupdf = pytest.importorskip("pymupdf")
+    merged = pymupdf.open(Path(info.value.path()))
+    assert ["part 3" in merged[0].get_text(), "part 1" in merged[1].get_text()] == [True, True]
+
+
+def run_image_job(page: Any, path: Path) -> str:
+    open_tool(page, "image-format-converter")
+    page.locator("#file-input").set_input_files(str(path))
+    page.locator("[name=outputFormat]").select_option("png")
+    start(page)
+    page.locator("#download-result").wait_for(timeout=JOB_TIMEOUT)
+    match = re.search(r"/jobs/([\w-]+)$", page.url)
+    assert match
+    return match.group(1)
+
+
+def test_global_history_filters_and_job_page(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    execution_id = run_image_job(page, jpeg(tmp_path / "for-history.jpg"))
+    page.get_by_role("link", name="History").first.click()
+    page.get_by_role("heading", name="History", level=1).wait_for()
+    row = page.locator(f'.history-item[data-execution-id="{execution_id}"]')
+    row.wait_for()
+    assert "format converter" in row.inner_text().lower()
+
+    page.locator("#filter-status").select_option("failed")
+    row.wait_for(state="detached")
+    page.locator("#filter-status").select_option("")
+    page.locator("#filter-tool").select_option("image-format-converter")
+    row.wait_for()
+    assert all(
+        "format converter" in text.lower() for text in page.locator(".history-item").all_inner_texts()
+    )
+
+    row.get_by_role("link", name="for-history.jpg").click()
+    page.get_by_role("heading", name="for-history.jpg", level=1).wait_for()
+    assert page.url.endswith(f"#/jobs/{execution_id}")
+    page.locator('.result-card[data-kind="png"] img').wait_for()
+    facts = page.locator(".job-facts").inner_text()
+    assert "completed" in facts and "Created" in facts
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_every_view_passes_axe(signed_in: Any, tmp_path: Path, viewport: str) -> None:
+    page = signed_in
+    size = DESKTOP if viewport == "desktop" else PHONE
+    page.set_viewport_size(size)
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def check(name: str) -> None:
+        assert axe_violations(page) == [], name
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{viewport}.png"), full_page=True)
+
+    page.goto("/#/")
+    page.locator(".tool-card").first.wait_for()
+    check("catalog")
+
+    open_tool(page, "image-format-converter")
+    page.locator(".history-item").or_(page.get_by_text("No executions yet")).first.wait_for()
+    if viewport == "desktop":  # the drop area and Start need no scrolling
+        for selector in (".drop-zone", "#start"):
+            box = page.locator(selector).bounding_box()
+            assert box and box["y"] + box["height"] <= size["height"], selector
+    else:  # Start sits in the sticky bar at the bottom of the screen
+        box = page.locator("#start").bounding_box()
+        assert box and box["y"] + box["height"] <= size["height"]
+    check("tool")
+
+    execution_id = run_image_job(page, jpeg(tmp_path / "axe.jpg", (300, 200)))
+    page.locator(".result-card img").first.wait_for()
+    check("result")
+
+    page.goto("/#/history")
+    page.locator(".history-item").first.wait_for()
+    check("history")
+
+    page.goto(f"/#/jobs/{execution_id}")
+    page.locator(".result-card").wait_for()
+    check("job")
