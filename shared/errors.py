@@ -8,6 +8,7 @@
         ├── UnauthorizedError    401 unauthorized
         ├── ForbiddenError       403 forbidden / invalid_link
         ├── NotFoundError        404 not_found
+        ├── ConflictError        409 conflict (the job is not in a state for this)
         ├── GoneError            410 gone
         ├── TooLargeError        413 too_large
         ├── UnsupportedTypeError 415 unsupported_type
@@ -26,6 +27,7 @@ from typing import Any, ClassVar
 __all__ = [
     "ApiError",
     "BadRequestError",
+    "ConflictError",
     "ForbiddenError",
     "GoneError",
     "JobFailedError",
@@ -98,6 +100,11 @@ class ForbiddenError(ApiError):
 class NotFoundError(ApiError):
     status = 404
     default_code = "not_found"
+
+
+class ConflictError(ApiError):
+    status = 409
+    default_code = "conflict"
 
 
 class GoneError(ApiError):

@@ -5,26 +5,30 @@ from __future__ import annotations
 import hashlib
 import itertools
 import logging
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 from shared.api import cursors
 from shared.api.http import ApiRequest, ApiResponse, Caller, json_response, parse_body
+from shared.api.tools import upload_targets
 from shared.api.views import BulkDeleteRequest, status_view
 from shared.auth import authenticate
 from shared.context import Services
-from shared.errors import BadRequestError, ForbiddenError, GoneError, NotFoundError
+from shared.errors import BadRequestError, ConflictError, ForbiddenError, GoneError, NotFoundError
 from shared.jobs import Job
 from shared.links import LinkSigner
 from shared.naming import is_execution_id, processed_container, safe_filename
 from shared.pipeline import lifecycle
 from shared.states import JobStatus
 
-__all__ = ["bulk_delete", "delete", "download", "history", "status", "view"]
+__all__ = ["bulk_delete", "delete", "download", "history", "refresh_uploads", "status", "view"]
 
 log = logging.getLogger(__name__)
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 10
+MAX_UPLOAD_TIME = timedelta(hours=24)
+"""However often it is refreshed, a job's upload window ends this long after its creation."""
 
 
 def _job(services: Services, caller: Caller, execution_id: str) -> Job:
@@ -98,6 +102,36 @@ def download(services: Services, request: ApiRequest, caller: Caller) -> ApiResp
         answer = {"url": url, "filename": filename, "expiresInSeconds": minutes * 60}
         return json_response(200, answer, headers={"Cache-Control": "no-store"})
     return ApiResponse(302, b"", {"Location": url, "Cache-Control": "no-store"})
+
+
+def refresh_uploads(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
+    """Fresh upload SAS URLs for a job still waiting for its files: a long upload asks for
+    them shortly before its SAS expires and goes on with the next block."""
+    job = _job(services, caller, request.route["id"])
+    if job.status != JobStatus.PENDING:
+        raise ConflictError(
+            f"The job is no longer waiting for its files (status {job.status})", code="not_pending"
+        )
+    now = services.clock()
+    if job.upload_expires_at is None or job.upload_expires_at <= now:
+        raise GoneError("The upload window has closed; start a new job", code="upload_expired")
+    limit = job.created_at + MAX_UPLOAD_TIME
+    if job.upload_expires_at >= limit:
+        raise GoneError("The upload has taken too long; start a new job", code="upload_expired")
+    until = min(now + timedelta(minutes=services.settings.upload_sas_minutes), limit)
+    extended = lifecycle.extend_upload(services, job, until=until)
+    if extended is None:
+        raise ConflictError("The job is no longer waiting for its files", code="not_pending")
+    assert extended.upload_expires_at is not None
+    return json_response(
+        200,
+        {
+            "executionId": extended.execution_id,
+            "expiresAt": extended.upload_expires_at.isoformat(),
+            "uploads": upload_targets(services, extended),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def _int(request: ApiRequest, name: str, default: int) -> int:

@@ -152,6 +152,13 @@ ROUTES: tuple[Route, ...] = (
         response_model=ExecutionStatus,
     ),
     Route(
+        "refresh_uploads",
+        "v1/executions/{id}/uploads/refresh/",
+        "POST",
+        executions.refresh_uploads,
+        "Fresh upload SAS URLs for a pending job whose upload outlasts its SAS",
+    ),
+    Route(
         "execution_download",
         "v1/executions/{id}/download/",
         "GET",

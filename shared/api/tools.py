@@ -19,12 +19,13 @@ from shared.api.http import (
 from shared.api.views import JobRequest, UploadRequest
 from shared.context import Services
 from shared.errors import BadRequestError, TooLargeError
+from shared.jobs import Job
 from shared.naming import uploads_container
 from shared.pipeline import webhooks
 from shared.pipeline.submit import create_file_job, create_queued_job, find_tool, validated_params
 from shared.pipeline.validation import DeclaredFile, check_declared_files
 
-__all__ = ["catalog", "convert", "create_job", "create_upload"]
+__all__ = ["catalog", "convert", "create_job", "create_upload", "upload_targets"]
 
 BLOB_HEADERS = {"x-ms-blob-type": "BlockBlob"}
 
@@ -62,18 +63,7 @@ def create_upload(services: Services, request: ApiRequest, caller: Caller) -> Ap
         webhook_url=webhooks.checked_url(services, body.webhook_url),
         api_base=request.api_base,
     )
-    assert job.upload_expires_at is not None
-    container = uploads_container(job.category)
-    uploads = [
-        {
-            "filename": f.filename,
-            "url": services.sas.upload_url(container, f.blob, expires_at=job.upload_expires_at),
-            "method": "PUT",
-            "headers": BLOB_HEADERS,
-            "expiresAt": job.upload_expires_at.isoformat(),
-        }
-        for f in job.inputs
-    ]
+    uploads = upload_targets(services, job)
     answer: dict[str, Any] = {
         "executionId": job.execution_id,
         "status": str(job.status),
@@ -84,6 +74,22 @@ def create_upload(services: Services, request: ApiRequest, caller: Caller) -> Ap
     else:
         answer["upload"] = uploads[0]
     return json_response(201, answer)
+
+
+def upload_targets(services: Services, job: Job) -> list[dict[str, Any]]:
+    """One write-only SAS target per input file, valid until the job's upload window ends."""
+    assert job.upload_expires_at is not None
+    container = uploads_container(job.category)
+    return [
+        {
+            "filename": f.filename,
+            "url": services.sas.upload_url(container, f.blob, expires_at=job.upload_expires_at),
+            "method": "PUT",
+            "headers": BLOB_HEADERS,
+            "expiresAt": job.upload_expires_at.isoformat(),
+        }
+        for f in job.inputs
+    ]
 
 
 def convert(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:

@@ -38,6 +38,7 @@ __all__ = [
     "dispatch",
     "enqueue",
     "expire",
+    "extend_upload",
     "fail",
     "mark_queued",
     "new_job",
@@ -141,6 +142,19 @@ def record_arrival(services: Services, job: Job, *, index: int, size: int) -> Jo
         return JobStatus.PENDING, {"inputs": inputs, "input_size": sum(f.size for f in inputs)}
 
     return services.jobs.update(job.tenant, job.execution_id, arrive, current=job)
+
+
+def extend_upload(services: Services, job: Job, *, until: datetime) -> Job | None:
+    """A `pending` job's upload window moved on to `until` (never back), for a long upload
+    that asked for fresh SAS URLs; None when the job has left `pending` meanwhile."""
+
+    def extend(current: Job) -> tuple[JobStatus, dict[str, Any]] | None:
+        if current.status != JobStatus.PENDING:
+            return None
+        later = max(until, current.upload_expires_at or until)
+        return JobStatus.PENDING, {"upload_expires_at": later}
+
+    return services.jobs.update(job.tenant, job.execution_id, extend)
 
 
 def dispatch(services: Services, job: Job) -> Job | None:

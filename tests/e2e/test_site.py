@@ -13,6 +13,8 @@ from tests.e2e.conftest import sign_in
 from tests.e2e.helpers import JOB_TIMEOUT, axe_violations, jpeg, open_tool, pdf, set_field
 
 pytestmark = pytest.mark.e2e
+
+
 def start_and_download(page: Any) -> bytes:
     page.get_by_role("button", name="Start").click()
     button = page.locator("#download-result")
@@ -65,7 +67,7 @@ def test_convert_an_image_end_to_end(signed_in: Any, tmp_path: Path) -> None:
     assert Path(again.value.path()).read_bytes() == data
 
 
-def test_a_permanent_failure_shows_its_message_without_retry(signed_in: Any, tmp_path: Path) -> None:
+def test_a_permanent_failure_shows_no_retry(signed_in: Any, tmp_path: Path) -> None:
     page = signed_in
     open_tool(page, "image-format-converter")
     fake = tmp_path / "fake.jpg"

@@ -88,9 +88,8 @@ def test_global_history_filters_and_job_page(signed_in: Any, tmp_path: Path) -> 
     page.locator("#filter-status").select_option("")
     page.locator("#filter-tool").select_option("image-format-converter")
     row.wait_for()
-    assert all(
-        "format converter" in text.lower() for text in page.locator(".history-item").all_inner_texts()
-    )
+    rows = page.locator(".history-item").all_inner_texts()
+    assert all("format converter" in text.lower() for text in rows)
 
     row.get_by_role("link", name="for-history.jpg").click()
     page.get_by_role("heading", name="for-history.jpg", level=1).wait_for()

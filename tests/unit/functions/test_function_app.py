@@ -76,6 +76,7 @@ def test_http_routes_match_the_contract(index: dict[str, Any]) -> None:
         (("POST",), "v1/executions/bulk-delete/"),
         (("GET",), "v1/executions/{id}/status/"),
         (("GET",), "v1/executions/{id}/download/"),
+        (("POST",), "v1/executions/{id}/uploads/refresh/"),
         (("DELETE",), "v1/executions/{id}/"),
         (("GET",), "v1/webhook-secret/"),
         (("POST",), "v1/webhook-secret/rotate/"),

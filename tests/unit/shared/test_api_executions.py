@@ -148,3 +148,67 @@ def test_another_tenant_sees_404_and_no_key_is_401(services: Services, key: str,
         services, key, api_executions.download, method="GET", route={"id": ident}
     )
     assert status == 404 and body["code"] == "not_ready"
+
+
+def test_refresh_uploads_gives_a_pending_job_fresh_urls(
+    services: Services, key: str, clock
+) -> None:
+    from datetime import datetime, timedelta
+
+    from azure.storage.blob import BlobClient
+
+    [ident] = _jobs(services, key, clock, 1)
+    clock.advance(minutes=14)  # the first SAS has a minute left
+    status, body, headers = call(services, key, api_executions.refresh_uploads, route={"id": ident})
+    assert status == 200 and headers["Cache-Control"] == "no-store"
+    window = timedelta(minutes=services.settings.upload_sas_minutes)
+    assert datetime.fromisoformat(body["expiresAt"]) == clock.now + window
+    [target] = body["uploads"]
+    assert target["expiresAt"] == body["expiresAt"] and target["method"] == "PUT"
+    BlobClient.from_blob_url(target["url"]).upload_blob(b"abcd", overwrite=True)
+    # The job's own upload window moved too, so the cleanup sweep leaves it waiting.
+    _, shown, _ = call(services, key, api_executions.status, method="GET", route={"id": ident})
+    assert shown["status"] == "pending"
+    assert datetime.fromisoformat(shown["expiresAt"]) == datetime.fromisoformat(body["expiresAt"])
+
+
+def test_refresh_uploads_refuses_what_is_not_waiting(services: Services, key: str, clock) -> None:
+    from shared.pipeline import lifecycle
+
+    first, second = _jobs(services, key, clock, 2)
+    other = services.keys.create("someone-else")[0]
+    status, _, _ = call(services, other, api_executions.refresh_uploads, route={"id": first})
+    assert status == 404
+    status, _, _ = call(
+        services,
+        "mtb_000000000000_" + "z" * 30,
+        api_executions.refresh_uploads,
+        route={"id": first},
+    )
+    assert status == 401
+
+    job = services.jobs.get(services.keys.tenant_for(key), second)
+    assert job is not None
+    lifecycle.fail(services, job, "The file is not a readable image", "invalid_input")
+    status, body, _ = call(services, key, api_executions.refresh_uploads, route={"id": second})
+    assert status == 409 and body["code"] == "not_pending"
+
+    clock.advance(minutes=16)  # past the first window, never refreshed
+    status, body, _ = call(services, key, api_executions.refresh_uploads, route={"id": first})
+    assert status == 410 and body["code"] == "upload_expired"
+
+
+def test_refresh_uploads_stops_a_day_after_creation(services: Services, key: str, clock) -> None:
+    from datetime import datetime, timedelta
+
+    [ident] = _jobs(services, key, clock, 1)
+    created = clock.now
+    answers = []
+    for _ in range(200):
+        clock.advance(minutes=services.settings.upload_sas_minutes - 1)
+        status, body, _ = call(services, key, api_executions.refresh_uploads, route={"id": ident})
+        answers.append(status)
+        if status != 200:
+            break
+        assert datetime.fromisoformat(body["expiresAt"]) <= created + timedelta(hours=24)
+    assert answers[-1] == 410 and answers.count(200) == len(answers) - 1 > 50
