@@ -39,12 +39,14 @@ export function humanize(name) {
   return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
-const squash = (text) => String(text ?? '').replace(/[^a-z0-9]/gi, '').toLowerCase()
+/** Python's str.title(), which pydantic uses for a field's default title. */
+const pyTitle = (text) => text.toLowerCase().replace(/(^|[^a-z])([a-z])/g, (_, before, letter) => before + letter.toUpperCase())
 
-/** The field's label: its schema `title`, unless that is pydantic's default (the name in title
- * case, e.g. "Fromunit"), which reads worse than the humanised name. */
+/** The field's label: its schema `title`, unless that is pydantic's default (the camelCase
+ * name in title case, "Fromunit"), which reads worse than the humanised name. */
 export function labelFor(name, node) {
-  return node.title && squash(node.title) !== squash(name) ? node.title : humanize(name)
+  const generated = [pyTitle(name), pyTitle(name.replace(/_/g, ' '))].includes(node.title)
+  return node.title && !generated ? node.title : humanize(name)
 }
 
 function optionLabel(node, value) {
