@@ -69,6 +69,7 @@ def test_image_result_shows_before_after_and_size_change(signed_in: Any, tmp_pat
     change = card.locator("#size-change").inner_text()
     assert re.fullmatch(r"\d+ % (smaller|larger) \(\d+(\.\d)? KB → \d+(\.\d)? KB\)", change), change
     images = card.locator(".result-images img")
+    images.first.wait_for()
     assert images.count() == 2  # before and after
     page.wait_for_function(
         "[...document.querySelectorAll('.result-images img')].every((i) => i.naturalWidth === 200)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,25 @@ RECORD_PROGRESS = """() => {
 }"""
 
 
+def expiring_soon(route: Any) -> None:
+    """The API's upload answer with its SAS shown as expiring in 30 s: the page must ask for
+    fresh URLs (the real refresh route) before its next block."""
+    response = route.fetch()
+    body = response.json()
+    soon = (datetime.now(UTC) + timedelta(seconds=30)).isoformat()
+    for target in body.get("uploads") or [body["upload"]]:
+        target["expiresAt"] = soon
+    route.fulfill(response=response, json=body)
+
+
 def test_a_throttled_upload_moves_block_by_block(signed_in: Any, tmp_path: Path) -> None:
     page = signed_in
+    page.route("**/api/v1/tools/*/uploads/", expiring_soon)
+    refreshes: list[int] = []
+    page.on(
+        "response",
+        lambda r: refreshes.append(r.status) if "/uploads/refresh/" in r.url else None,
+    )
     open_tool(page, "image-format-converter")
     noise = tmp_path / "noise.png"  # ~2 MB that no compression shrinks
     Image.effect_noise((820, 820), 100).convert("RGB").save(noise, "PNG", compress_level=0)
@@ -41,6 +59,8 @@ def test_a_throttled_upload_moves_block_by_block(signed_in: Any, tmp_path: Path)
     assert len(between) >= 3, values
     assert values == sorted(values)  # it only moves forward
     assert values[-1] == 100
+    assert refreshes and set(refreshes) == {200}  # fresh SAS URLs, and the upload went on
+    page.locator("#download-result").wait_for(timeout=JOB_TIMEOUT)
 
 
 def test_reorder_files_before_start(signed_in: Any, tmp_path: Path) -> None:
@@ -76,6 +96,9 @@ def run_image_job(page: Any, path: Path) -> str:
 
 def test_global_history_filters_and_job_page(signed_in: Any, tmp_path: Path) -> None:
     page = signed_in
+    open_tool(page, "unit-converter")  # a job of another tool, for the filter to leave out
+    page.get_by_role("button", name="Run").click()
+    page.locator("#download-result").wait_for(timeout=JOB_TIMEOUT)
     execution_id = run_image_job(page, jpeg(tmp_path / "for-history.jpg"))
     page.get_by_role("link", name="History").first.click()
     page.get_by_role("heading", name="History", level=1).wait_for()
@@ -87,9 +110,10 @@ def test_global_history_filters_and_job_page(signed_in: Any, tmp_path: Path) -> 
     row.wait_for(state="detached")
     page.locator("#filter-status").select_option("")
     page.locator("#filter-tool").select_option("image-format-converter")
+    page.locator(".history-item").filter(has_text="Unit converter").first.wait_for(state="detached")
     row.wait_for()
     rows = page.locator(".history-item").all_inner_texts()
-    assert all("format converter" in text.lower() for text in rows)
+    assert all("format converter" in text.lower() for text in rows), rows
 
     row.get_by_role("link", name="for-history.jpg").click()
     page.get_by_role("heading", name="for-history.jpg", level=1).wait_for()
