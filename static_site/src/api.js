@@ -76,9 +76,10 @@ export class Api {
     return this.request('GET', `/v1/executions/${encodeURIComponent(id)}/status/`)
   }
 
-  history({ toolName, status, limit = 10, offset = 0 } = {}) {
+  /** One page of history; `cursor` comes from a previous page's `next` or `previous` link. */
+  history({ toolName, status, limit = 10, cursor } = {}) {
     return this.request('GET', '/v1/executions/', {
-      query: { tool_name: toolName, status, limit, offset },
+      query: { tool_name: toolName, status, limit, cursor },
     })
   }
 

@@ -20,6 +20,9 @@ export function errorText(error) {
   return error.message ?? error.error ?? JSON.stringify(error)
 }
 
+/** The cursor in a `next` / `previous` link; null for the first page. */
+const cursorOf = (link) => (link ? new URL(link, window.location.href).searchParams.get('cursor') : null)
+
 export const jobHref = (id) => `#/jobs/${encodeURIComponent(id)}`
 
 /**
@@ -32,7 +35,7 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
   const selected = new Set()
   const displayName = (name) => tools.find((t) => t.name === name)?.displayName ?? name
   let results = []
-  let offset = 0
+  let cursor = null // where the shown page starts; null: the newest
   let page = null
   let liveTimer = null
   let disposed = false
@@ -45,14 +48,14 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
   const refreshButton = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => refresh() },
     icon('arrow-clockwise', 'me-1'), 'Refresh')
 
-  const toolFilter = h('select', { class: 'form-select form-select-sm', id: 'filter-tool', onchange: () => { offset = 0; refresh() } },
+  const toolFilter = h('select', { class: 'form-select form-select-sm', id: 'filter-tool', onchange: () => { cursor = null; refresh() } },
     h('option', { value: '' }, 'All tools'),
     [...tools].sort((a, b) => a.displayName.localeCompare(b.displayName)).map((t) => h('option', { value: t.name }, t.displayName)))
-  const statusFilter = h('select', { class: 'form-select form-select-sm', id: 'filter-status', onchange: () => { offset = 0; refresh() } },
+  const statusFilter = h('select', { class: 'form-select form-select-sm', id: 'filter-status', onchange: () => { cursor = null; refresh() } },
     h('option', { value: '' }, 'Any status'), STATUSES.map((s) => h('option', { value: s }, s)))
-  const previous = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { offset = Math.max(0, offset - limit); refresh() } },
+  const previous = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { cursor = cursorOf(page?.previous); refresh() } },
     icon('chevron-left', 'me-1'), 'Newer')
-  const next = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { offset += limit; refresh() } },
+  const next = h('button', { type: 'button', class: 'btn btn-sm btn-outline-secondary', onclick: () => { cursor = cursorOf(page?.next); refresh() } },
     'Older', icon('chevron-right', 'ms-1'))
   const pageInfo = h('span', { class: 'small text-body-secondary' })
 
@@ -116,7 +119,7 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
         toolName: global ? toolFilter.value : toolName,
         status: global ? statusFilter.value : undefined,
         limit,
-        offset,
+        cursor: cursor ?? undefined,
       })
       if (disposed) return
       results = page?.results ?? []
@@ -126,11 +129,15 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
       const focusedId = document.activeElement?.closest?.('.history-item')?.dataset.executionId
       mount(list, ...results.map(item))
       if (focusedId) list.querySelector(`[data-execution-id="${CSS.escape(focusedId)}"] a`)?.focus()
-      if (results.length === 0) mount(state, offset ? 'No more executions.' : 'No executions yet. Your jobs will appear here.')
+      if (results.length === 0) mount(state, cursor ? 'No more executions.' : 'No executions yet. Your jobs will appear here.')
       else state.classList.add('d-none')
-      previous.disabled = offset === 0
+      previous.disabled = !page?.previous
       next.disabled = !page?.next
-      pageInfo.textContent = results.length ? `${offset + 1}–${offset + results.length} of ${page.count ?? '?'}` : ''
+      // `count` runs up to this page; it is the total only on the last one (`approximate` false).
+      const last = page?.count ?? results.length
+      pageInfo.textContent = results.length
+        ? `${last - results.length + 1}–${last}${page?.approximate ? '' : ` of ${last}`}`
+        : ''
       if (results.some((r) => !FINAL_STATUSES.has(r.status))) liveTimer = setTimeout(() => refresh({ quiet: true }), LIVE_MS)
     } catch (error) {
       if (!quiet) mount(state, h('span', { class: 'text-danger' }, `Could not load history: ${error.message}`))
