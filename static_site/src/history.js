@@ -38,6 +38,7 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
   let cursor = null // where the shown page starts; null: the newest
   let page = null
   let liveTimer = null
+  let latest = 0 // answers to older requests (a filter changed meanwhile) are dropped
   let disposed = false
   const clock = setInterval(() => {
     for (const time of list.querySelectorAll('time[datetime]')) time.textContent = timeAgo(time.getAttribute('datetime'))
@@ -86,7 +87,7 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
     actions.append(h('button', { type: 'button', class: 'btn btn-outline-danger', onclick: () => removeOne(execution) },
       icon('trash3'), h('span', { class: 'visually-hidden' }, `Delete ${name}`)))
     const running = !FINAL_STATUSES.has(execution.status)
-    return h('li', { class: 'list-group-item history-item', dataset: { executionId: id, status: execution.status } },
+    return h('li', { class: 'list-group-item history-item', dataset: { executionId: id, status: execution.status, tool: execution.toolName } },
       h('div', { class: 'd-flex gap-2 align-items-start' },
         checkbox,
         h('label', { for: `sel-${id}`, class: 'visually-hidden' }, `Select ${name}`),
@@ -114,14 +115,17 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
       mount(state, h('span', { class: 'spinner-border spinner-border-sm me-2', 'aria-hidden': 'true' }), 'Loading…')
       state.classList.remove('d-none')
     }
+    latest += 1
+    const asked = latest
     try {
-      page = await api.history({
+      const answer = await api.history({
         toolName: global ? toolFilter.value : toolName,
         status: global ? statusFilter.value : undefined,
         limit,
         cursor: cursor ?? undefined,
       })
-      if (disposed) return
+      if (disposed || asked !== latest) return
+      page = answer
       results = page?.results ?? []
       const ids = new Set(results.map((r) => r.executionId))
       for (const id of [...selected]) if (!ids.has(id)) selected.delete(id)
@@ -140,6 +144,7 @@ export function createHistory(api, toolName, { onError, global = false, tools = 
         : ''
       if (results.some((r) => !FINAL_STATUSES.has(r.status))) liveTimer = setTimeout(() => refresh({ quiet: true }), LIVE_MS)
     } catch (error) {
+      if (disposed || asked !== latest) return
       if (!quiet) mount(state, h('span', { class: 'text-danger' }, `Could not load history: ${error.message}`))
       else liveTimer = setTimeout(() => refresh({ quiet: true }), LIVE_MS * 3)
     }
