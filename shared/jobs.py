@@ -41,6 +41,8 @@ class InputFile(BaseModel):
     size: int
     blob: str
     arrived: bool = False
+    etag: str | None = None
+    """The version ingest checked; the processor downloads exactly this one (If-Match)."""
 
 
 class Job(BaseModel):

@@ -1,4 +1,12 @@
-"""Shared access signatures for one blob: upload (create + write) and download (read).
+"""Shared access signatures for one blob: upload (write) and download (read).
+
+Upload is `sp=w` on one blob: the narrowest right that both Azure and Azurite accept for
+Put Blob, Put Block and Put Block List (`create` alone cannot commit a block list on
+Azurite, and adds nothing a block upload needs). No SAS right can allow a block upload and
+forbid the rest: `w` also lets a client snapshot the blob, set its metadata, or create a
+page or append blob under that name. So ingest accepts only block blobs and records the
+ETag it checked, the processor downloads exactly that version, and every delete includes
+snapshots.
 
 Account-key SAS when storage is reached by connection string (Azurite), user delegation
 SAS under managed identity. Start 15 minutes in the past for clock skew; HTTPS only when
@@ -32,7 +40,7 @@ class SasIssuer:
         self._lock = threading.Lock()
 
     def upload_url(self, container: str, blob: str, *, expires_at: datetime) -> str:
-        return self._url(container, blob, BlobSasPermissions(create=True, write=True), expires_at)
+        return self._url(container, blob, BlobSasPermissions(write=True), expires_at)
 
     def download_url(self, container: str, blob: str, *, filename: str) -> str:
         expires_at = self.clock() + timedelta(minutes=self.storage.settings.download_sas_minutes)

@@ -1,16 +1,21 @@
 """A blob arrived in `{category}-uploads`: check it, then queue its job (or fail it).
 
-Reads only the blob's properties and first bytes. Multi-file jobs record each arrival on
-the job with compare-and-swap and queue when the last file is in. Events come at least
-once: a second event for the same blob finds the job past `pending` (or the file already
-recorded) and does nothing.
+Reads only the blob's properties and first bytes; only block blobs are accepted, and the
+ETag of the version checked is recorded on the job for the processor's If-Match download.
+Multi-file jobs record each arrival on the job with compare-and-swap and queue when the
+last file is in. Events come at least once: a second event for the same version finds the
+job past `pending` (or the file already recorded) and does nothing; a blob written after
+the job left `pending` was never checked and is deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from azure.storage.blob import BlobClient
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
+from azure.storage.blob import BlobClient, BlobType
 
 from processors.formats import SNIFF_BYTES
 from processors.registry import get_tool
@@ -21,7 +26,7 @@ from shared.jobs import Job
 from shared.naming import parse_upload_blob
 from shared.pipeline.lifecycle import dispatch, fail, record_arrival
 from shared.pipeline.validation import check_arrival
-from shared.states import JobStatus
+from shared.states import TERMINAL, JobStatus
 
 __all__ = ["ingest_blob"]
 
@@ -36,7 +41,7 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
     job = services.jobs.get(ref.tenant, ref.execution_id)
     if job is None:
         log.warning("job %s: upload for an unknown job; blob deleted", ref.execution_id)
-        client.delete_blob(delete_snapshots="include")
+        _delete(client)
         return
     with tracing.scope("ingest", traceparent=job.traceparent, execution_id=job.execution_id):
         _ingest(services, client, job)
@@ -44,7 +49,7 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
 
 def _ingest(services: Services, client: BlobClient, job: Job) -> None:
     if job.status != JobStatus.PENDING:
-        log.info("job %s: ignored event for a job already %s", job.execution_id, job.status)
+        _late_upload(job, client)
         return
     index = next((i for i, f in enumerate(job.inputs) if f.blob == client.blob_name), None)
     tool = get_tool(job.tool)
@@ -54,7 +59,13 @@ def _ingest(services: Services, client: BlobClient, job: Job) -> None:
 
     declared = job.inputs[index]
     try:
-        head, size = _head_and_size(client)
+        head, size, blob_type, etag = _head(client)
+        if blob_type != BlobType.BLOCKBLOB:
+            raise PermanentError(
+                f"{declared.filename} was not uploaded as a block blob: upload it with "
+                "PUT and the header x-ms-blob-type: BlockBlob",
+                code="invalid_upload",
+            )
         if size == 0:
             raise PermanentError(f"{declared.filename} is empty", code="empty_file")
         check_arrival(
@@ -64,20 +75,64 @@ def _ingest(services: Services, client: BlobClient, job: Job) -> None:
             actual_size=size,
             limit=services.settings.max_upload_bytes,
         )
+    except ResourceModifiedError:
+        log.info(
+            "job %s: upload changed while being checked; its next event checks it", job.execution_id
+        )
+        return
     except PermanentError as exc:
         fail(services, job, exc.message, exc.code)
         return
 
-    updated = record_arrival(services, job, index=index, size=size)
+    updated = record_arrival(services, job, index=index, size=size, etag=etag)
     if updated is not None and all(f.arrived for f in updated.inputs):
         dispatch(services, updated)
 
 
-def _head_and_size(client: BlobClient) -> tuple[bytes, int]:
-    """The first SNIFF_BYTES and the blob's whole size, in one ranged read."""
+def _head(client: BlobClient) -> tuple[bytes, int, str, str]:
+    """The first SNIFF_BYTES, the whole size, the blob type and the ETag, in one ranged read:
+    all of one version, so what is checked here is what the processor downloads (If-Match
+    on the recorded ETag)."""
     stream = client.download_blob(offset=0, length=SNIFF_BYTES)
     head = stream.readall()
-    content_range = stream.properties.content_range  # "bytes 0-8191/<whole size>"
+    properties = stream.properties
+    content_range = properties.content_range  # "bytes 0-8191/<whole size>"
     if content_range and "/" in content_range:
-        return head, int(content_range.rsplit("/", 1)[1])
-    return head, int(client.get_blob_properties().size)
+        size = int(content_range.rsplit("/", 1)[1])
+    else:
+        size = int(
+            client.get_blob_properties(
+                etag=properties.etag, match_condition=MatchConditions.IfNotModified
+            ).size
+        )
+    return head, size, properties.blob_type, properties.etag
+
+
+def _late_upload(job: Job, client: BlobClient) -> None:
+    """A blob event for a job past `pending`.
+
+    The upload SAS stays valid after ingest checked the file. An event for the version that
+    was checked is a duplicate and is ignored; any other version was written afterwards and
+    was never checked, so it is deleted (the processor would refuse it anyway: it downloads
+    only the checked version). A finished job's uploads are all gone: anything there is late.
+    """
+    if job.status not in TERMINAL:
+        checked = next((f.etag for f in job.inputs if f.blob == client.blob_name), None)
+        try:
+            current = client.get_blob_properties().etag
+        except ResourceNotFoundError:
+            return
+        if checked is None or current == checked:
+            log.info("job %s: ignored event for a job already %s", job.execution_id, job.status)
+            return
+    log.warning(
+        "job %s: upload written after the job was %s; deleted unchecked",
+        job.execution_id,
+        job.status,
+    )
+    _delete(client)
+
+
+def _delete(client: BlobClient) -> None:
+    with contextlib.suppress(ResourceNotFoundError):
+        client.delete_blob(delete_snapshots="include")

@@ -131,14 +131,17 @@ def enqueue(services: Services, job: Job) -> None:
     log.info("job %s: message sent to %s", job.execution_id, queue)
 
 
-def record_arrival(services: Services, job: Job, *, index: int, size: int) -> Job | None:
-    """Input `index` is in storage with `size` bytes; the job stays `pending`."""
+def record_arrival(
+    services: Services, job: Job, *, index: int, size: int, etag: str | None = None
+) -> Job | None:
+    """Input `index` is in storage with `size` bytes, checked at version `etag`; the job
+    stays `pending`."""
 
     def arrive(current: Job) -> tuple[JobStatus, dict[str, Any]] | None:
         if current.status != JobStatus.PENDING:
             return None
         inputs = [f.model_copy() for f in current.inputs]
-        inputs[index].arrived, inputs[index].size = True, size
+        inputs[index].arrived, inputs[index].size, inputs[index].etag = True, size, etag
         return JobStatus.PENDING, {"inputs": inputs, "input_size": sum(f.size for f in inputs)}
 
     return services.jobs.update(job.tenant, job.execution_id, arrive, current=job)

@@ -15,8 +15,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from azure.core.exceptions import ResourceNotFoundError
+from azure.core import MatchConditions
+from azure.core.exceptions import ResourceModifiedError, ResourceNotFoundError
 
 from processors.registry import get_tool
 from shared import metrics, tracing
@@ -102,13 +104,26 @@ def _run(services: Services, job: Job) -> None:
             path = Path(workdir, "in", str(index), upload.filename)
             path.parent.mkdir(parents=True)
             stored = blobs.get_blob_client(uploads_container(job.category), upload.blob)
+            # Exactly the version ingest checked: the upload SAS is still valid, and an
+            # overwrite after the check must not reach the tool (If-Match on every range).
+            pinned: dict[str, Any] = (
+                {"etag": upload.etag, "match_condition": MatchConditions.IfNotModified}
+                if upload.etag
+                else {}
+            )
             try:
                 with path.open("wb") as sink:
-                    stored.download_blob(max_concurrency=2).readinto(sink)
+                    stored.download_blob(max_concurrency=2, **pinned).readinto(sink)
             except ResourceNotFoundError:
                 raise PermanentError(
                     f"{upload.filename}: the uploaded file is no longer there",
                     code="upload_missing",
+                ) from None
+            except ResourceModifiedError:
+                raise PermanentError(
+                    f"{upload.filename} was changed after it was checked; upload it again "
+                    "as a new job",
+                    code="upload_changed",
                 ) from None
             paths.append(path)
         relay = ProgressRelay(services, job)
