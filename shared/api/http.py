@@ -34,6 +34,7 @@ __all__ = [
     "finish",
     "handle",
     "json_response",
+    "load_json",
     "parse_body",
     "request_field",
     "request_parameters",
@@ -126,12 +127,50 @@ def json_response(status: int, body: Any, headers: Mapping[str, str] | None = No
 Handler = Callable[[Services, ApiRequest, Caller], ApiResponse]
 
 
+MAX_JSON_DEPTH = 32
+"""Request JSON nests far less than this; deeper documents are refused before anything
+walks them recursively (Python's parser, pydantic and json.dumps all recurse)."""
+
+
+def load_json(text: str | bytes, what: str = "The body") -> Any:
+    """Parsed request JSON; 400 `invalid_json` for bad JSON, too deep nesting or numbers
+    Python refuses to convert (never a RecursionError turning into a 500)."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise BadRequestError(
+            f"{what} is nested too deeply: the limit is {MAX_JSON_DEPTH} levels",
+            code="invalid_json",
+        ) from None
+    except ValueError as exc:
+        detail = "a number has too many digits" if "digits" in str(exc) else None
+        raise BadRequestError(
+            f"{what} is not valid JSON", details=detail, code="invalid_json"
+        ) from None
+    if _depth_over(value, MAX_JSON_DEPTH):
+        raise BadRequestError(
+            f"{what} is nested too deeply: the limit is {MAX_JSON_DEPTH} levels",
+            code="invalid_json",
+        )
+    return value
+
+
+def _depth_over(value: Any, limit: int) -> bool:
+    """True when `value` nests lists/objects deeper than `limit` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
 def parse_body(request: ApiRequest, model: type[M]) -> M:
     """The JSON body validated by `model`; 400 with every problem listed otherwise."""
-    try:
-        raw = json.loads(request.body or b"{}")
-    except ValueError:
-        raise BadRequestError("The body is not valid JSON", code="invalid_json") from None
+    raw = load_json(request.body or b"{}")
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
@@ -149,15 +188,12 @@ def request_parameters(request: ApiRequest) -> dict[str, Any] | None:
         raw: Any = request.form.get("parameters")
         if not raw:
             return None
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            raise BadRequestError("parameters must be a JSON object", code="invalid_json") from None
+        value = load_json(raw, "parameters")
     else:
-        try:
-            value = json.loads(request.body or b"{}").get("parameters")
-        except (ValueError, AttributeError):
-            raise BadRequestError("The body is not a JSON object", code="invalid_json") from None
+        body = load_json(request.body or b"{}")
+        if not isinstance(body, dict):
+            raise BadRequestError("The body is not a JSON object", code="invalid_json")
+        value = body.get("parameters")
     if value is not None and not isinstance(value, dict):
         raise BadRequestError("parameters must be a JSON object", code="invalid_json")
     return value

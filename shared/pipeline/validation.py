@@ -4,7 +4,6 @@ blob arrived (real size, content by magic bytes, reading only the first bytes)."
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -45,11 +44,12 @@ def check_declared_files(
         )
     limit = min(tool.max_file_size, max_upload_bytes)
     for declared in files:
-        if (
-            PurePosixPath(declared.filename).name
-            != declared.filename.replace("\\", "/").split("/")[-1]
-        ):
-            raise BadRequestError("filename must not contain a path", code="bad_filename")
+        if _has_path(declared.filename):
+            raise BadRequestError(
+                f"{declared.filename!r}: a filename must be a plain name, without folders "
+                "(/ or \\) or ..",
+                code="bad_filename",
+            )
         if not tool.extension_allowed(declared.filename):
             raise UnsupportedTypeError(
                 f"{declared.filename}: type not accepted by {tool.name}",
@@ -62,6 +62,12 @@ def check_declared_files(
             )
         if declared.size == 0:
             raise BadRequestError(f"{declared.filename} is empty", code="empty_file")
+
+
+def _has_path(filename: str) -> bool:
+    """`../../etc/passwd.jpg` and `C:\\x\\a.jpg` are refused rather than silently renamed."""
+    name = filename.strip()
+    return "/" in name or "\\" in name or name in (".", "..") or "\x00" in name
 
 
 def check_arrival(

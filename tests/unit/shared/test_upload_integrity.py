@@ -94,7 +94,7 @@ def test_an_overwrite_after_the_check_never_reaches_the_tool(services: Services,
 
 
 def test_an_overwrite_racing_the_processor_fails_the_job(services: Services, key: str) -> None:
-    body, client = _queued(services, key, b"checked content")
+    body, _ = _queued(services, key, b"checked content")
     # The overwrite's event has not been handled yet when the processor downloads.
     BlobClient.from_blob_url(body["upload"]["url"]).upload_blob(b"other", overwrite=True)
     _process(services, body["executionId"])
