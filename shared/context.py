@@ -13,6 +13,7 @@ from datetime import timedelta
 from functools import cached_property
 
 from shared.auth import RateLimiter
+from shared.auth_limits import FailedAuthLimiter
 from shared.clock import Clock, utcnow
 from shared.jobs import JobStore
 from shared.keys import KeyStore
@@ -64,6 +65,10 @@ class Services:
     @cached_property
     def rate_limiter(self) -> RateLimiter:
         return RateLimiter(self.settings.rate_limit_per_minute)
+
+    @cached_property
+    def auth_failures(self) -> FailedAuthLimiter:
+        return FailedAuthLimiter(self.settings.auth_failures_per_minute)
 
 
 _services: Services | None = None

@@ -86,6 +86,20 @@ class Settings(BaseSettings):
         ge=0,
         validation_alias=AliasChoices("RATE_LIMIT_PER_MINUTE", "rate_limit_per_minute"),
     )
+    instance_memory_mb: int = Field(
+        default=3072,
+        ge=64,
+        validation_alias=AliasChoices("INSTANCE_MEMORY_MB", "instance_memory_mb"),
+    )
+    """Memory all tool runs of one instance may reserve together; each reserves TOOL_MEMORY_MB
+    while it runs, and a run that does not fit waits (see shared.pipeline.budget)."""
+    auth_failures_per_minute: int = Field(
+        default=30,
+        ge=0,
+        validation_alias=AliasChoices("AUTH_FAILURES_PER_MINUTE", "auth_failures_per_minute"),
+    )
+    """Wrong keys per client address and per key id before 429 (0 disables); apart from
+    RATE_LIMIT_PER_MINUTE, which tests turn off."""
     tool_memory_mb: int = Field(
         default=1536,
         ge=64,

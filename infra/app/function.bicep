@@ -53,9 +53,13 @@ var appSettings = {
   RECORD_RETENTION_DAYS: '7'
   MAX_UPLOAD_BYTES: '524288000'
   RATE_LIMIT_PER_MINUTE: '120'
+  AUTH_FAILURES_PER_MINUTE: '30'
   // Three quarters of the instance: a runaway job fails alone instead of taking the
   // instance down; OCR of a 50 MP scan peaks near 1 GB.
   TOOL_MEMORY_MB: string(instanceMemoryMB * 3 / 4)
+  // What all tool runs of an instance reserve together (each reserves TOOL_MEMORY_MB while
+  // it runs): with the line above, one tool at a time per instance; more instances scale out.
+  INSTANCE_MEMORY_MB: string(instanceMemoryMB * 3 / 4)
   PUBLIC_BLOB_ENDPOINT: storage.properties.primaryEndpoints.blob
   SITE_ORIGINS: siteOrigin
   // Webhooks: https to public addresses only; five attempts over about an hour.

@@ -19,9 +19,16 @@ from typing import Any, BinaryIO, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from shared import tracing
-from shared.auth import authenticate
+from shared.auth import authenticate, key_from_headers
+from shared.auth_limits import client_address
 from shared.context import Services
-from shared.errors import ApiError, BadRequestError, ForbiddenError, ServiceUnavailableError
+from shared.errors import (
+    ApiError,
+    BadRequestError,
+    ForbiddenError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+)
 from shared.settings import SettingsError
 
 __all__ = [
@@ -271,7 +278,17 @@ def respond(
             built = services()
             caller = Caller("", "")
             if authenticated:
-                tenant, key = authenticate(request.headers, built.keys)
+                address, presented = (
+                    client_address(request.headers),
+                    key_from_headers(request.headers),
+                )
+                built.auth_failures.check(address, presented)
+                try:
+                    tenant, key = authenticate(request.headers, built.keys)
+                except UnauthorizedError:
+                    if presented:
+                        built.auth_failures.failed(address, presented)
+                    raise
                 built.rate_limiter.check(key)
                 caller = Caller(tenant, key, built.keys.scopes_for(key))
                 if scope and scope not in caller.scopes:

@@ -27,6 +27,7 @@ from shared.errors import PermanentError, TransientError
 from shared.jobs import Job
 from shared.naming import output_blob_name, processed_container, uploads_container
 from shared.pipeline import lifecycle
+from shared.pipeline.budget import instance_budget
 from shared.pipeline.lifecycle import JobMessage, ProgressRelay
 from shared.pipeline.runner import ProgressCallback, run_tool
 from shared.states import TERMINAL, JobStatus
@@ -158,15 +159,18 @@ def run_and_store(
     """Run the job's tool on `inputs` into `workdir`/out and upload its output."""
     output_dir = workdir / "out"
     output_dir.mkdir()
-    output = run_tool(
-        job.tool,
-        inputs,
-        output_dir,
-        job.parameters,
-        timeout=timeout,
-        memory_limit_mb=services.settings.tool_memory_mb,
-        on_progress=on_progress,
-    )
+    settings = services.settings
+    budget = instance_budget(settings.instance_memory_mb)
+    with budget.reserve(settings.tool_memory_mb, timeout=timeout):
+        output = run_tool(
+            job.tool,
+            inputs,
+            output_dir,
+            job.parameters,
+            timeout=timeout,
+            memory_limit_mb=settings.tool_memory_mb,
+            on_progress=on_progress,
+        )
     if not output.is_file() or output_dir.resolve() not in output.resolve().parents:
         raise TransientError(f"tool {job.tool} did not write its output file")
     name = _output_filename(job, output)
