@@ -37,6 +37,28 @@ def _content(model: type[BaseModel] | str | None) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": schema}}}
 
 
+def _errors(route: Route) -> dict[int, str]:
+    """The 4xx/5xx answers a route can give, from what it takes (listed, not just `default`,
+    so clients and schema checkers know them)."""
+    errors: dict[int, str] = {}
+    if route.body != "none" or route.name == "list_executions":
+        errors[400] = "Bad request: invalid JSON, body, parameters or query (`code` says which)"
+    if route.authenticated:
+        errors[401] = "No key, or an unknown or revoked key"
+    if route.path_params:
+        errors[404] = "Unknown tool, or no such execution for this key's tenant"
+    if route.name == "execution_download":
+        errors[410] = "The output has expired"
+    if route.name in ("create_upload", "convert", "run_tool"):
+        errors[413] = "A file is over the tool's or the global size limit"
+        errors[415] = "A file type the tool does not accept"
+    if route.authenticated:
+        errors[429] = "Too many requests or too many wrong keys (see Retry-After)"
+    if route.needs_storage:
+        errors[503] = "Storage is unavailable or the app is not configured"
+    return errors
+
+
 def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
     for model in (route.request_model, route.response_model):
         if model is not None and model.__name__ not in schemas:
@@ -60,6 +82,10 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         "parameters": parameters,
         "responses": {
             str(route.success): success,
+            **{
+                str(status): {"description": reason, **_content(_ERROR_REF)}
+                for status, reason in _errors(route).items()
+            },
             "default": {"description": "An error", **_content(_ERROR_REF)},
         },
     }

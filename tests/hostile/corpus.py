@@ -25,7 +25,7 @@ Builder = Callable[[Path, str], None]
 """builder(path, listener_url) writes the hostile file at `path`."""
 
 FAILED, COMPLETED = "failed", "completed"
-UNREADABLE = r"(?i)not|refused|limit|too|damaged|password|nested|digits|lasts|could"
+UNREADABLE = r"(?i)not|refused|limit|too|damaged|password|nest|digits|lasts|could|bomb|over"
 
 
 @dataclass(frozen=True)
