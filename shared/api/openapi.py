@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from processors.registry import all_tools
+
 if TYPE_CHECKING:
     from shared.api.routes import Route
 
@@ -35,6 +37,14 @@ def _content(model: type[BaseModel] | str | None) -> dict[str, Any]:
     name = model if isinstance(model, str) else model.__name__ if model else None
     schema = {"$ref": f"#/components/schemas/{name}"} if name else {"type": "object"}
     return {"content": {"application/json": {"schema": schema}}}
+
+
+def _path_schema(name: str) -> dict[str, Any]:
+    if name == "tool":
+        return {"type": "string", "enum": [tool.name for tool in all_tools()]}
+    if name == "id":
+        return {"type": "string", "format": "uuid"}
+    return {"type": "string"}
 
 
 def _errors(route: Route) -> dict[int, str]:
@@ -66,7 +76,7 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
             schemas.update(schema.pop("$defs", {}))
             schemas[model.__name__] = schema
     parameters: list[dict[str, Any]] = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {"name": name, "in": "path", "required": True, "schema": _path_schema(name)}
         for name in route.path_params
     ]
     parameters += [
@@ -104,6 +114,8 @@ def _operation(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
                             "file": {"type": "string", "format": "binary"},
                             "parameters": {"type": "string", "description": "a JSON object"},
                         },
+                        # /run/ also serves tools without a file
+                        "required": ["file"] if route.name == "convert" else [],
                     }
                 }
             },
