@@ -270,11 +270,12 @@ def fail(services: Services, job: Job, message: str, code: str) -> None:
             "expires_at": now + retention,
         }
 
+    # Uploads first: whoever sees `failed` finds them gone (a crash in between leaves a job
+    # whose upload is missing, which the processor or the sweep fails in turn).
+    delete_uploads(services, job)
     failed = services.jobs.update(job.tenant, job.execution_id, decide)
     if failed is not None:
         log.info("job %s failed: %s", job.execution_id, code)
-    delete_uploads(services, job)
-    if failed is not None:
         _finished(services, failed)
 
 
