@@ -25,7 +25,7 @@ PROGRAMMER_WORDS = ("XML_PARSE_HUGE", "set_int_max_str_digits", "Traceback", "co
 
 def _run(case: Case, tmp_path: Path) -> Path:
     source = tmp_path / "in" / case.filename.replace(":", "_").replace("|", "_")
-    source.parent.mkdir()
+    source.parent.mkdir(parents=True)
     case.build(source, "http://127.0.0.1:9")
     tool = get_tool(case.tool)
     assert tool is not None
@@ -152,3 +152,13 @@ def test_probing_a_huge_frame_does_not_decode_it(tmp_path: Path) -> None:
     refused, ffmpeg_peak_mb = done.stdout.split()
     assert refused == "LimitExceededError"
     assert int(ffmpeg_peak_mb) < 200
+
+
+def test_owner_password_pdfs_are_processed_and_user_password_pdfs_refused(
+    tmp_path: Path,
+) -> None:
+    """As docs/tools-docs.md says: a password needed to open the file is refused; an owner
+    password alone (permission flags) is not, since every reader opens such a file."""
+    assert _run(BY_NAME["pdf-owner-password-only"], tmp_path / "a").read_text().strip()
+    with pytest.raises(InvalidInputError, match="password"):
+        _run(BY_NAME["pdf-user-password"], tmp_path / "b")
