@@ -19,6 +19,7 @@ from pydantic.alias_generators import to_camel
 
 from processors.errors import InvalidInputError
 from processors.formats import FileKind
+from processors.labels import describe_errors, field_title, label_schema
 
 __all__ = ["MB", "Category", "ProgressCallback", "Tool", "ToolParams"]
 
@@ -41,10 +42,19 @@ class Category(StrEnum):
 
 
 class ToolParams(BaseModel):
-    """Base of every tool's parameters: camelCase in JSON, snake_case in Python, no extras."""
+    """Base of every tool's parameters: camelCase in JSON, snake_case in Python, no extras.
+
+    Its JSON Schema is labelled for people (see processors/labels.py): a field without
+    `title=` is titled by its name, and enum values no tool labels read as their words.
+    """
 
     model_config = ConfigDict(
-        extra="forbid", alias_generator=to_camel, populate_by_name=True, frozen=True
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        field_title_generator=field_title,
+        json_schema_extra=label_schema,
     )
 
 
@@ -95,10 +105,7 @@ class Tool(ABC, Generic[P]):
         try:
             return self.Params.model_validate(raw or {})  # type: ignore[return-value]
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'parameters'}: {err['msg']}"
-                for err in exc.errors()
-            )
+            problems = describe_errors(exc.errors(), self.Params)
             raise InvalidInputError(f"Invalid parameters: {problems}") from None
 
     def extension_allowed(self, filename: str) -> bool:

@@ -16,7 +16,7 @@ from processors.base import Category, Tool
 
 __all__ = ["all_tools", "categories", "get_tool", "register"]
 
-_INFRASTRUCTURE = {"base", "csv_cells", "errors", "formats", "registry"}
+_INFRASTRUCTURE = {"base", "csv_cells", "errors", "formats", "labels", "registry"}
 _tools: dict[str, Tool[Any]] = {}
 _discovered = False
 _lock = threading.Lock()

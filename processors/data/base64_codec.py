@@ -18,6 +18,7 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import SNIFF_BYTES, kind, sniff_kinds
+from processors.labels import enum_labels
 from processors.registry import register
 
 _CHUNK = 3 * 1024 * 1024  # a multiple of 3 (encode) and of 4 (decode) keeps chunks aligned
@@ -26,7 +27,12 @@ _NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=_-]")
 
 class Base64Params(ToolParams):
     mode: Literal["encode", "decode"] = Field(
-        "encode", title="Mode", description="encode: file → base64 text; decode: the reverse."
+        "encode",
+        title="Mode",
+        description="Encode a file as base64 text, or decode base64 text back to a file.",
+        json_schema_extra=enum_labels(
+            {"encode": "Encode (file → base64 text)", "decode": "Decode (base64 text → file)"}
+        ),
     )
     extension: str | None = Field(
         None,

@@ -12,13 +12,14 @@ import math
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, model_validator
 
 from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import kind
+from processors.labels import enum_labels, options_by, words
 from processors.registry import register
 
 Quantity = Literal["length", "mass", "temperature", "volume", "speed", "area", "data_size"]
@@ -62,6 +63,29 @@ FACTORS: dict[str, dict[str, Fraction]] = {
     },
 }  # fmt: skip
 TEMPERATURE_UNITS = ("C", "F", "K", "R")
+QUANTITY_NAMES = {"data_size": "Data size"}
+# What each symbol is called, for the form's dropdowns and the CLI's help.
+UNIT_NAMES = {
+    "nm": "nanometres", "um": "micrometres", "mm": "millimetres", "cm": "centimetres",
+    "m": "metres", "km": "kilometres", "in": "inches", "ft": "feet", "yd": "yards",
+    "mi": "miles", "nmi": "nautical miles",
+    "mg": "milligrams", "g": "grams", "kg": "kilograms", "t": "tonnes", "oz": "ounces",
+    "lb": "pounds", "st": "stone",
+    "C": "degrees Celsius", "F": "degrees Fahrenheit", "K": "kelvin", "R": "degrees Rankine",
+    "ml": "millilitres", "cl": "centilitres", "dl": "decilitres", "l": "litres",
+    "m3": "cubic metres", "cm3": "cubic centimetres", "in3": "cubic inches",
+    "ft3": "cubic feet", "tsp": "US teaspoons", "tbsp": "US tablespoons",
+    "fl_oz": "US fluid ounces", "cup": "US cups", "pt": "US pints", "qt": "US quarts",
+    "gal": "US gallons", "gal_imp": "imperial gallons",
+    "m/s": "metres per second", "km/h": "kilometres per hour", "mph": "miles per hour",
+    "kn": "knots", "ft/s": "feet per second",
+    "mm2": "square millimetres", "cm2": "square centimetres", "m2": "square metres",
+    "ha": "hectares", "km2": "square kilometres", "in2": "square inches",
+    "ft2": "square feet", "yd2": "square yards", "acre": "acres", "mi2": "square miles",
+    "bit": "bits", "B": "bytes", "KB": "kilobytes", "MB": "megabytes", "GB": "gigabytes",
+    "TB": "terabytes", "PB": "petabytes", "KiB": "kibibytes", "MiB": "mebibytes",
+    "GiB": "gibibytes", "TiB": "tebibytes", "PiB": "pebibytes",
+}  # fmt: skip
 _ABSOLUTE_ZERO_C = Fraction("273.15")
 
 
@@ -69,26 +93,51 @@ def units_of(quantity: str) -> tuple[str, ...]:
     return TEMPERATURE_UNITS if quantity == "temperature" else tuple(FACTORS[quantity])
 
 
-class UnitConverterParams(ToolParams):
-    quantity: Quantity = Field(default="length", description="What is measured.")
-    value: float = Field(default=1, ge=-1e15, le=1e15, description="The value to convert.")
-    from_unit: str = Field(
-        default="m",
+QUANTITIES: tuple[str, ...] = get_args(Quantity)
+
+
+def _label(unit: str) -> str:
+    return f"°{unit}" if unit in ("C", "F", "R") else unit
+
+
+def _unit_field(default: str, title: str, description: str) -> Any:
+    """A unit: a symbol of the chosen quantity (the choices follow `quantity`)."""
+    return Field(
+        default=default,
         max_length=10,
-        description="Unit of the value. length: nm um mm cm m km in ft yd mi nmi; "
-        "mass: mg g kg t oz lb st; temperature: C F K R; volume: ml cl dl l m3 cm3 in3 ft3 "
-        "tsp tbsp fl_oz cup pt qt gal gal_imp (US unless _imp); speed: m/s km/h mph kn ft/s; "
-        "area: mm2 cm2 m2 ha km2 in2 ft2 yd2 acre mi2; data_size: bit B KB MB GB TB PB "
-        "KiB MiB GiB TiB PiB.",
+        title=title,
+        description=description,
+        json_schema_extra={
+            **options_by("quantity", {q: list(units_of(q)) for q in QUANTITIES}),
+            **enum_labels(
+                {u: f"{n[:1].upper()}{n[1:]} ({_label(u)})" for u, n in UNIT_NAMES.items()}
+            ),
+        },
     )
-    to_unit: str = Field(default="ft", max_length=10, description="Unit to convert to.")
+
+
+class UnitConverterParams(ToolParams):
+    quantity: Quantity = Field(
+        default="length",
+        title="Quantity",
+        description="What is measured; it decides which units you can pick.",
+        json_schema_extra=enum_labels(QUANTITY_NAMES),
+    )
+    value: float = Field(
+        default=1, ge=-1e15, le=1e15, title="Value", description="The number to convert."
+    )
+    from_unit: str = _unit_field("m", "From unit", "The unit of the value.")
+    to_unit: str = _unit_field("ft", "To unit", "The unit to convert to.")
 
     @model_validator(mode="after")
     def _units_fit_the_quantity(self) -> UnitConverterParams:
         known = units_of(self.quantity)
         for unit in (self.from_unit, self.to_unit):
             if _canonical(unit, known) is None:
-                raise ValueError(f"{unit!r} is not a {self.quantity} unit; use one of {known}")
+                raise ValueError(
+                    f'"{unit}" is not a unit of {words(self.quantity).lower()}: '
+                    f"use one of {', '.join(known)}"
+                )
         return self
 
 
@@ -181,7 +230,3 @@ def _canonical(unit: str, known: Sequence[str]) -> str | None:
 
 def _number(value: Fraction) -> float:
     return float(f"{float(value):.12g}")
-
-
-def _label(unit: str) -> str:
-    return f"°{unit}" if unit in ("C", "F", "R") else unit

@@ -203,7 +203,7 @@ def _parse_time(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInputError(f"This KML has a time that is not ISO 8601: {text!r}.") from None
+        raise InvalidInputError(f'This KML has a time that is not ISO 8601: "{text}".') from None
 
 
 def _local(tag: str) -> str:

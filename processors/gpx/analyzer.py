@@ -31,6 +31,7 @@ class GpxAnalyzerParams(ToolParams):
         default=1.0,
         ge=0,
         le=20,
+        title="Stopped below (km/h)",
         description="Below this speed (km/h) time counts as stopped, not moving.",
     )
 

@@ -12,6 +12,7 @@ from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.formats import SNIFF_BYTES, kind
 from processors.gpx._kml import gpx_to_kml, load_kml_as_gpx, read_kmz, write_kmz
 from processors.gpx._parse import load_gpx
+from processors.labels import enum_labels
 from processors.registry import register
 
 
@@ -19,6 +20,7 @@ class KmlConverterParams(ToolParams):
     kml_format: Literal["kml", "kmz"] = Field(
         "kml",
         title="KML output",
+        json_schema_extra=enum_labels({"kml": "KML", "kmz": "KMZ (zipped KML)"}),
         description=(
             "For GPX input: KMZ zips the KML (smaller; Google Earth opens both). "
             "KML and KMZ input always becomes GPX."

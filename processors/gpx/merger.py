@@ -13,6 +13,7 @@ from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import kind
 from processors.gpx._parse import MAX_POINTS, count_points, load_gpx
+from processors.labels import enum_labels
 from processors.registry import register
 
 if TYPE_CHECKING:
@@ -22,10 +23,18 @@ if TYPE_CHECKING:
 class GpxMergerParams(ToolParams):
     mode: Literal["separate_tracks", "single_track"] = Field(
         default="separate_tracks",
+        title="Merge mode",
         description="Keep each track apart, or join all into one track (one segment each).",
+        json_schema_extra=enum_labels(
+            {"separate_tracks": "Keep tracks separate", "single_track": "Join into one track"}
+        ),
     )
-    include_waypoints: bool = Field(default=True, description="Keep the files' waypoints.")
-    include_routes: bool = Field(default=True, description="Keep the files' routes.")
+    include_waypoints: bool = Field(
+        default=True, title="Include waypoints", description="Keep the files' waypoints."
+    )
+    include_routes: bool = Field(
+        default=True, title="Include routes", description="Keep the files' routes."
+    )
 
 
 @register

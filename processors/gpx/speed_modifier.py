@@ -24,6 +24,7 @@ class GpxSpeedParams(ToolParams):
         default=2.0,
         gt=0.01,
         le=100,
+        title="Speed factor",
         description="2 makes the track twice as fast (durations halved); 0.5 twice as slow.",
     )
 

@@ -14,6 +14,7 @@ from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.csv_cells import escape_formula
 from processors.formats import kind
 from processors.gpx._parse import load_gpx
+from processors.labels import enum_labels
 from processors.registry import register
 
 if TYPE_CHECKING:
@@ -26,12 +27,20 @@ CSV_COLUMNS = ("kind", "name", "segment", "index", "lat", "lon", "ele", "time")
 
 class GpxToGeoJsonParams(ToolParams):
     format: Literal["geojson", "csv"] = Field(
-        default="geojson", description="GeoJSON features, or a CSV row per point."
+        default="geojson",
+        title="Output format",
+        description="GeoJSON features, or a CSV row per point.",
+        json_schema_extra=enum_labels({"geojson": "GeoJSON", "csv": "CSV (a row per point)"}),
     )
-    include_waypoints: bool = Field(default=True, description="Include waypoints.")
-    include_routes: bool = Field(default=True, description="Include routes.")
+    include_waypoints: bool = Field(
+        default=True, title="Include waypoints", description="Include the waypoints."
+    )
+    include_routes: bool = Field(
+        default=True, title="Include routes", description="Include the routes."
+    )
     escape_formulas: bool = Field(
         default=True,
+        title="Escape formulas",
         description=(
             "CSV: start text cells beginning with = + - @ (or a tab or carriage return) with "
             "a ' so spreadsheet apps show them as text instead of running them as formulas."

@@ -16,6 +16,7 @@ from processors.errors import InvalidInputError
 from processors.formats import kind
 from processors.images import engine
 from processors.images.common import IMAGE_INPUTS, MAX_IMAGE_BYTES, output_path
+from processors.labels import enum_labels
 from processors.registry import register
 
 _MIN_QUALITY = 5
@@ -26,6 +27,7 @@ class CompressorParams(ToolParams):
     output_format: Literal["webp", "avif", "jpeg"] = Field(
         "webp",
         title="Output format",
+        json_schema_extra=enum_labels({"webp": "WebP", "avif": "AVIF", "jpeg": "JPEG"}),
         description=(
             "WebP and AVIF are smallest for photos. WebP keeps an animated GIF or WebP "
             "animated; AVIF and JPEG keep only its first frame."

@@ -15,6 +15,7 @@ from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.formats import kind
 from processors.images import engine
 from processors.images.common import IMAGE_INPUTS, MAX_IMAGE_BYTES, output_path
+from processors.labels import enum_labels
 from processors.registry import register
 
 
@@ -22,6 +23,7 @@ class FormatConverterParams(ToolParams):
     output_format: Literal["jpeg", "png", "webp", "gif"] = Field(
         "jpeg",
         title="Output format",
+        json_schema_extra=enum_labels({"jpeg": "JPEG", "png": "PNG", "webp": "WebP", "gif": "GIF"}),
         description=(
             "The format to convert the image to. WebP and GIF keep an animated GIF or WebP "
             "animated; JPEG and PNG keep only its first frame. GIF has 256 colours."

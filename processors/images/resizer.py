@@ -16,6 +16,7 @@ from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.formats import kind
 from processors.images import engine
 from processors.images.common import IMAGE_INPUTS, MAX_IMAGE_BYTES, output_path
+from processors.labels import enum_labels
 from processors.registry import register
 
 
@@ -24,11 +25,19 @@ class ResizerParams(ToolParams):
     height: int | None = Field(None, ge=1, le=20000, title="Height", description="Pixels.")
     mode: Literal["fit", "fill", "stretch", "thumbnail"] = Field(
         "fit",
-        title="Mode",
+        title="Resize mode",
         description=(
-            "fit: inside width x height, aspect kept; fill: cover the box and crop the "
+            "Fit: inside width x height, aspect kept; fill: cover the box and crop the "
             "centre; stretch: exactly width x height; thumbnail: a square of the larger side, "
             "centre-cropped."
+        ),
+        json_schema_extra=enum_labels(
+            {
+                "fit": "Fit inside the box",
+                "fill": "Fill the box (crop)",
+                "stretch": "Stretch to the box",
+                "thumbnail": "Square thumbnail",
+            }
         ),
     )
     enlarge: bool = Field(
@@ -37,6 +46,9 @@ class ResizerParams(ToolParams):
     output_format: Literal["same", "jpeg", "png", "webp"] = Field(
         "same",
         title="Output format",
+        json_schema_extra=enum_labels(
+            {"same": "Same as the input", "jpeg": "JPEG", "png": "PNG", "webp": "WebP"}
+        ),
         description=(
             "same: the input's format (PNG for TIFF, BMP and HEIC). An animated GIF or WebP "
             "stays animated as GIF (same) or WebP; JPEG and PNG keep only its first frame."

@@ -17,6 +17,7 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import SNIFF_BYTES, kind
+from processors.labels import enum_labels
 from processors.ocr._engine import MAX_SIDE, recognise
 from processors.registry import register
 
@@ -28,15 +29,33 @@ MAX_INPUT_PIXELS = 50_000_000
 
 class OcrParams(ToolParams):
     output: Literal["json", "text"] = Field(
-        default="json", description="JSON with lines, boxes and confidence, or plain text."
+        default="json",
+        title="Output format",
+        description="JSON with lines, boxes and confidence, or plain text.",
+        json_schema_extra=enum_labels(
+            {"json": "JSON (lines, boxes, confidence)", "text": "Plain text"}
+        ),
     )
-    page: int = Field(default=1, ge=1, le=500, description="For a PDF: the page to read.")
-    dpi: int = Field(default=200, ge=72, le=400, description="For a PDF: rendering resolution.")
+    page: int = Field(
+        default=1, ge=1, le=500, title="Page (PDF)", description="For a PDF: the page to read."
+    )
+    dpi: int = Field(
+        default=200,
+        ge=72,
+        le=400,
+        title="Resolution (DPI)",
+        description="For a PDF: rendering resolution in dots per inch.",
+    )
     min_confidence: float = Field(
-        default=0.5, ge=0, le=1, description="Drop lines recognised with less confidence."
+        default=0.5,
+        ge=0,
+        le=1,
+        title="Minimum confidence",
+        description="Drop lines recognised with less confidence (0 to 1).",
     )
     upside_down: bool = Field(
         default=False,
+        title="Read upside-down lines",
         description="Also read lines printed upside down (slower; may misread a few lines).",
     )
 

@@ -78,12 +78,12 @@ def parse_ranges(spec: str, page_count: int) -> list[list[int]]:
         match = _PART.match(part.strip())
         if match is None:
             raise InvalidInputError(
-                f"Page range {part.strip()!r} is not understood: use forms like 1-3, 5 or 8-."
+                f'Page range "{part.strip()}" is not understood: use forms like 1-3, 5 or 8-.'
             )
         first = int(match.group(1))
         last = first if not match.group(2) else int(match.group(3) or page_count)
         if first < 1 or last < first:
-            raise InvalidInputError(f"Page range {part.strip()!r} is empty or backwards.")
+            raise InvalidInputError(f'Page range "{part.strip()}" is empty or backwards.')
         if first > page_count:
             raise InvalidInputError(
                 f"Page {first} does not exist: the document has {page_count} pages."

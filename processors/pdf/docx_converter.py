@@ -32,6 +32,7 @@ class PdfToDocxParams(ToolParams):
         default="",
         max_length=200,
         pattern=PAGE_RANGE_PATTERN,
+        title="Page range",
         description="Pages to convert, e.g. 1-3, 5, 8- (empty: every page).",
     )
 

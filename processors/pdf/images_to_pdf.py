@@ -12,6 +12,7 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import kind
+from processors.labels import enum_labels
 from processors.registry import register
 
 MAX_IMAGE_PIXELS = 50_000_000
@@ -21,12 +22,24 @@ _MM_TO_PT = 72 / 25.4
 
 class ImagesToPdfParams(ToolParams):
     page_size: Literal["fit", "a4", "letter"] = Field(
-        default="fit", description="Page size: the image's own size, A4 or US Letter."
+        default="fit",
+        title="Page size",
+        description="Page size: the image's own size, A4 or US Letter.",
+        json_schema_extra=enum_labels(
+            {"fit": "The image's own size", "a4": "A4", "letter": "US Letter"}
+        ),
     )
     orientation: Literal["auto", "portrait", "landscape"] = Field(
-        default="auto", description="For A4/Letter: follow each image's shape, or force one."
+        default="auto",
+        title="Orientation",
+        description="For A4/Letter: follow each image's shape, or force one.",
+        json_schema_extra=enum_labels(
+            {"auto": "Follow each image", "portrait": "Portrait", "landscape": "Landscape"}
+        ),
     )
-    margin_mm: float = Field(default=0, ge=0, le=50, description="Margin around each image (mm).")
+    margin_mm: float = Field(
+        default=0, ge=0, le=50, title="Margin (mm)", description="Margin around each image."
+    )
 
 
 @register

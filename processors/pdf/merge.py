@@ -18,7 +18,9 @@ MAX_MERGED_PAGES = 2000
 
 class PdfMergeParams(ToolParams):
     bookmarks: bool = Field(
-        default=True, description="Add a bookmark at the first page of each merged file."
+        default=True,
+        title="Add bookmarks",
+        description="Add a bookmark at the first page of each merged file.",
     )
 
 

@@ -11,6 +11,7 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import kind
+from processors.labels import enum_labels
 from processors.pdf._archive import ZipWriter
 from processors.pdf._document import PAGE_RANGE_PATTERN, open_pdf, parse_ranges
 from processors.registry import register
@@ -19,16 +20,23 @@ from processors.registry import register
 class PdfSplitParams(ToolParams):
     mode: Literal["ranges", "every_n_pages"] = Field(
         default="every_n_pages",
+        title="Split by",
         description="Split by the listed page ranges, or into chunks of N pages.",
+        json_schema_extra=enum_labels({"ranges": "Page ranges", "every_n_pages": "Every N pages"}),
     )
     ranges: str = Field(
         default="",
         max_length=500,
         pattern=PAGE_RANGE_PATTERN,
-        description="For mode 'ranges': one output file per range, e.g. 1-3, 4-6, 7-.",
+        title="Page ranges",
+        description="When splitting by page ranges: one file per range, e.g. 1-3, 4-6, 7-.",
     )
     pages_per_file: int = Field(
-        default=1, ge=1, le=500, description="For mode 'every_n_pages': pages in each file."
+        default=1,
+        ge=1,
+        le=500,
+        title="Pages per file",
+        description="When splitting every N pages: the pages in each file.",
     )
 
 

@@ -11,6 +11,7 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import LimitExceededError
 from processors.formats import kind
+from processors.labels import enum_labels
 from processors.pdf._archive import ZipWriter
 from processors.pdf._document import (
     PAGE_RANGE_PATTERN,
@@ -25,13 +26,31 @@ MAX_PAGE_PIXELS = 40_000_000
 
 
 class PdfToImagesParams(ToolParams):
-    format: Literal["png", "jpeg"] = Field(default="png", description="Image format.")
-    dpi: int = Field(default=150, ge=36, le=600, description="Resolution in dots per inch.")
-    jpeg_quality: int = Field(default=85, ge=10, le=100, description="JPEG quality (1-100).")
+    format: Literal["png", "jpeg"] = Field(
+        default="png",
+        title="Image format",
+        description="PNG (lossless) or JPEG (smaller).",
+        json_schema_extra=enum_labels({"png": "PNG", "jpeg": "JPEG"}),
+    )
+    dpi: int = Field(
+        default=150,
+        ge=36,
+        le=600,
+        title="Resolution (DPI)",
+        description="Resolution in dots per inch.",
+    )
+    jpeg_quality: int = Field(
+        default=85,
+        ge=10,
+        le=100,
+        title="JPEG quality",
+        description="For JPEG: 10 (smallest) to 100 (best).",
+    )
     page_range: str = Field(
         default="",
         max_length=200,
         pattern=PAGE_RANGE_PATTERN,
+        title="Page range",
         description="Pages to render, e.g. 1-3, 5, 8- (empty: every page).",
     )
 

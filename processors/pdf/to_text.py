@@ -18,13 +18,18 @@ class PdfToTextParams(ToolParams):
         default="",
         max_length=200,
         pattern=PAGE_RANGE_PATTERN,
+        title="Page range",
         description="Pages to extract, e.g. 1-3, 5, 8- (empty: every page).",
     )
     page_headers: bool = Field(
-        default=True, description="Start each page with a line '--- Page N ---'."
+        default=True,
+        title="Page headers",
+        description="Start each page with a line '--- Page N ---'.",
     )
     sort_blocks: bool = Field(
-        default=True, description="Order text top-to-bottom, left-to-right (reading order)."
+        default=True,
+        title="Reading order",
+        description="Order text top-to-bottom, left-to-right.",
     )
 
 

@@ -14,6 +14,7 @@ from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.csv_cells import escape_formula
 from processors.errors import InvalidInputError, LimitExceededError
 from processors.formats import SNIFF_BYTES, kind
+from processors.labels import enum_labels
 from processors.registry import register
 from processors.spreadsheet._rows import MAX_COLUMNS, MAX_ROWS, load_csv
 from processors.spreadsheet._workbook import autosize_columns, open_workbook, set_value
@@ -25,10 +26,16 @@ class CsvXlsxParams(ToolParams):
     sheet: str = Field(
         default="",
         max_length=31,
+        title="Sheet name",
         description="XLSX to CSV: the sheet to export by name (empty: the first sheet).",
     )
     delimiter: Literal["comma", "semicolon", "tab"] = Field(
-        default="comma", description="XLSX to CSV: the separator between values."
+        default="comma",
+        title="Delimiter",
+        description="XLSX to CSV: the separator between values.",
+        json_schema_extra=enum_labels(
+            {"comma": "Comma (,)", "semicolon": "Semicolon (;)", "tab": "Tab"}
+        ),
     )
     escape_formulas: bool = Field(
         default=True,
@@ -118,7 +125,7 @@ def _xlsx_to_csv(
         if params.sheet:
             if params.sheet not in workbook.sheetnames:
                 names = ", ".join(workbook.sheetnames)
-                raise InvalidInputError(f"No sheet called {params.sheet!r}; sheets: {names}.")
+                raise InvalidInputError(f'No sheet called "{params.sheet}"; sheets: {names}.')
             sheet = workbook[params.sheet]
         else:
             sheet = workbook.worksheets[0]

@@ -17,6 +17,7 @@ from pydantic import Field
 
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.formats import SNIFF_BYTES, kind
+from processors.labels import enum_labels
 from processors.registry import register
 from processors.spreadsheet._rows import Table, load_rows
 from processors.spreadsheet._workbook import autosize_columns, set_value
@@ -26,26 +27,56 @@ _DATE_FORMATS = {"iso": "yyyy-mm-dd", "day_first": "dd/mm/yyyy", "month_first": 
 
 
 class SpreadsheetReportParams(ToolParams):
-    title: str = Field(default="", max_length=120, description="Title above the table.")
+    title: str = Field(
+        default="", max_length=120, title="Title", description="Title above the table."
+    )
     sheet_name: str = Field(
         default="Report",
         min_length=1,
         max_length=31,
         pattern=r"^[^\[\]:*?\/\\]+$",
+        title="Sheet name",
         description="Worksheet name (up to 31 characters, none of [ ] : * ? / \\).",
     )
-    decimal_places: int = Field(default=2, ge=0, le=6, description="Decimals for decimals.")
-    thousands_separator: bool = Field(default=True, description="Group digits: 1,234,567.")
+    decimal_places: int = Field(
+        default=2,
+        ge=0,
+        le=6,
+        title="Decimal places",
+        description="Digits after the point in decimal columns.",
+    )
+    thousands_separator: bool = Field(
+        default=True, title="Thousands separator", description="Group digits: 1,234,567."
+    )
     date_format: Literal["iso", "day_first", "month_first"] = Field(
-        default="iso", description="Dates as 2025-12-31, 31/12/2025 or 12/31/2025."
+        default="iso",
+        title="Date format",
+        description="Dates as 2025-12-31, 31/12/2025 or 12/31/2025.",
+        json_schema_extra=enum_labels(
+            {
+                "iso": "2025-12-31 (ISO)",
+                "day_first": "31/12/2025 (day first)",
+                "month_first": "12/31/2025 (month first)",
+            }
+        ),
     )
     totals: Literal["sum", "average", "none"] = Field(
-        default="sum", description="A last row summing (or averaging) every numeric column."
+        default="sum",
+        title="Totals row",
+        description="A last row summing (or averaging) every numeric column.",
+        json_schema_extra=enum_labels({"sum": "Sum", "average": "Average", "none": "None"}),
     )
-    freeze_header: bool = Field(default=True, description="Keep the header visible.")
-    autofilter: bool = Field(default=True, description="Filter buttons on the header.")
+    freeze_header: bool = Field(
+        default=True, title="Freeze header row", description="Keep the header visible."
+    )
+    autofilter: bool = Field(
+        default=True, title="Filter buttons", description="Filter buttons on the header."
+    )
     header_color: str = Field(
-        default="1F4E78", pattern=r"^[0-9A-Fa-f]{6}$", description="Header fill, hex RRGGBB."
+        default="1F4E78",
+        pattern=r"^[0-9A-Fa-f]{6}$",
+        title="Header colour",
+        description="Header fill as hex RRGGBB, e.g. 1F4E78.",
     )
 
 

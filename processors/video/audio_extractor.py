@@ -11,6 +11,7 @@ from pydantic import Field
 from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import kind
+from processors.labels import enum_labels
 from processors.registry import register
 from processors.video.common import AUDIO_INPUTS, MAX_VIDEO_BYTES, VIDEO_INPUTS, output_path
 from processors.video.ffmpeg import run_ffmpeg
@@ -28,6 +29,9 @@ class AudioExtractorParams(ToolParams):
         "mp3",
         title="Output format",
         description="MP3, AAC (in an .m4a file) or WAV (uncompressed).",
+        json_schema_extra=enum_labels(
+            {"mp3": "MP3", "aac": "AAC (.m4a)", "wav": "WAV (uncompressed)"}
+        ),
     )
     bitrate: int = Field(
         192, ge=32, le=320, title="Bitrate (kbit/s)", description="For MP3 and AAC."

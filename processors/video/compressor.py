@@ -11,6 +11,7 @@ from pydantic import Field
 from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import kind
+from processors.labels import enum_labels
 from processors.registry import register
 from processors.video.common import (
     EVEN_SIZE,
@@ -40,6 +41,19 @@ class VideoCompressorParams(ToolParams):
         "medium",
         title="Speed",
         description="Slower presets make smaller files at the same quality.",
+        json_schema_extra=enum_labels(
+            {
+                "ultrafast": "Ultrafast (largest file)",
+                "superfast": "Superfast",
+                "veryfast": "Very fast",
+                "faster": "Faster",
+                "fast": "Fast",
+                "medium": "Medium",
+                "slow": "Slow",
+                "slower": "Slower",
+                "veryslow": "Very slow (smallest file)",
+            }
+        ),
     )
     max_height: int | None = Field(
         None,

@@ -11,6 +11,7 @@ from pydantic import Field
 from processors.base import Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import kind
+from processors.labels import enum_labels
 from processors.registry import register
 from processors.video.common import (
     EVEN_SIZE,
@@ -28,14 +29,22 @@ _FILTERS = {90: "transpose=clock", 180: "hflip,vflip", 270: "transpose=cclock"}
 
 class RotationParams(ToolParams):
     angle: Literal[90, 180, 270] = Field(
-        90, title="Angle", description="Degrees to turn the picture clockwise."
+        90,
+        title="Angle",
+        description="Degrees to turn the picture clockwise.",
+        json_schema_extra=enum_labels(
+            {90: "90° clockwise", 180: "180° (upside down)", 270: "90° counter-clockwise"}
+        ),
     )
     mode: Literal["reencode", "lossless"] = Field(
         "reencode",
-        title="Mode",
+        title="Method",
         description=(
-            "reencode: turn the pixels (plays the same everywhere); lossless: fast, only "
+            "Re-encode turns the pixels (plays the same everywhere); lossless is fast and only "
             "sets the rotation flag that players honour, quality untouched."
+        ),
+        json_schema_extra=enum_labels(
+            {"reencode": "Re-encode (plays everywhere)", "lossless": "Lossless (rotation flag)"}
         ),
     )
 

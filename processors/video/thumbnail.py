@@ -11,6 +11,7 @@ from pydantic import Field
 from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
 from processors.errors import InvalidInputError
 from processors.formats import kind
+from processors.labels import enum_labels
 from processors.registry import register
 from processors.video.common import MAX_VIDEO_BYTES, VIDEO_INPUTS, output_path
 from processors.video.ffmpeg import run_ffmpeg
@@ -22,7 +23,10 @@ class ThumbnailParams(ToolParams):
         1.0, ge=0, le=1800, title="Time (s)", description="The moment of the frame, in seconds."
     )
     output_format: Literal["png", "jpeg"] = Field(
-        "jpeg", title="Output format", description="PNG (lossless) or JPEG (smaller)."
+        "jpeg",
+        title="Output format",
+        description="PNG (lossless) or JPEG (smaller).",
+        json_schema_extra=enum_labels({"png": "PNG (lossless)", "jpeg": "JPEG (smaller)"}),
     )
     width: int | None = Field(
         None, ge=16, le=7680, title="Width", description="Scale to this width; height follows."

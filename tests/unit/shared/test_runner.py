@@ -73,7 +73,7 @@ def test_an_unexpected_exception_is_transient(sample: Path, tmp_path: Path) -> N
 
 
 def test_bad_parameters_are_permanent(sample: Path, tmp_path: Path) -> None:
-    with pytest.raises(PermanentError, match="mode"):
+    with pytest.raises(PermanentError, match="Mode must be encode or decode"):
         run_tool("base64-codec", [sample], tmp_path, {"mode": "sideways"}, timeout=30)
 
 

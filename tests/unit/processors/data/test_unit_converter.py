@@ -67,7 +67,7 @@ def test_units_are_matched_loosely(tmp_path: Path) -> None:
 def test_a_unit_of_another_quantity_is_refused() -> None:
     tool = get_tool("unit-converter")
     assert tool is not None
-    with pytest.raises(InvalidInputError, match="'kg' is not a length unit"):
+    with pytest.raises(InvalidInputError, match='"kg" is not a unit of length: use one of nm, um'):
         tool.parse_params({"quantity": "length", "fromUnit": "kg", "toUnit": "m"})
 
 

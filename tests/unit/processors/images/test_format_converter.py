@@ -130,9 +130,9 @@ def test_decompression_bomb_is_refused_from_the_header(
 
 def test_invalid_params_are_readable() -> None:
     assert TOOL is not None
-    with pytest.raises(InvalidInputError, match="quality"):
+    with pytest.raises(InvalidInputError, match="Quality must be at least 1 \\(got 0\\)"):
         TOOL.parse_params({"quality": 0})
-    with pytest.raises(InvalidInputError, match="outputFormat"):
+    with pytest.raises(InvalidInputError, match="Output format must be jpeg, png, webp or gif"):
         TOOL.parse_params({"outputFormat": "tga"})
 
 

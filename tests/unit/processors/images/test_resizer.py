@@ -73,7 +73,7 @@ def test_bmp_becomes_png_for_same_format(make_image: MakeImage, out_dir: Path) -
 
 @pytest.mark.parametrize(
     ("raw", "message"),
-    [({}, "give a width, a height or both"), ({"width": 10, "mode": "fill"}, "needs both")],
+    [({}, "Give a width, a height or both"), ({"width": 10, "mode": "fill"}, "needs both")],
 )
 def test_params_need_a_size(raw: dict[str, object], message: str) -> None:
     assert TOOL is not None

@@ -38,7 +38,7 @@ def test_xlsx_to_csv_picks_a_sheet_by_name(tmp_path: Path, run_tool: RunTool) ->
     workbook.save(path)
     output, _ = run_tool("csv-xlsx-converter", [path], sheet="Second")
     assert output.read_text(encoding="utf-8").strip() == "x,2"
-    with pytest.raises(InvalidInputError, match="No sheet called 'Third'"):
+    with pytest.raises(InvalidInputError, match='No sheet called "Third"'):
         run_tool("csv-xlsx-converter", [path], sheet="Third")
 
 

@@ -49,7 +49,7 @@ def test_silent_video_stays_silent(silent_clip: Path, out_dir: Path) -> None:
 
 def test_params_are_validated() -> None:
     assert TOOL is not None
-    with pytest.raises(InvalidInputError, match="crf"):
+    with pytest.raises(InvalidInputError, match=r"Quality \(CRF\) must be at most 40 \(got 60\)"):
         TOOL.parse_params({"crf": 60})
-    with pytest.raises(InvalidInputError, match="preset"):
+    with pytest.raises(InvalidInputError, match=r"Speed \(preset\) must be ultrafast, superfast"):
         TOOL.parse_params({"preset": "instant"})
