@@ -1,7 +1,8 @@
-"""MagicToolbox client: `python -m client` on the command line, `MagicToolboxClient` in Python."""
+"""MagicToolbox client: `magictoolbox` (or `python -m client`) on the command line,
+`MagicToolboxClient` in Python."""
 
 from client.api import FINAL_STATUSES, MagicToolboxClient
-from client.errors import ApiError, AuthError, ClientError, JobFailedError
+from client.errors import ApiError, AuthError, ClientError, JobFailedError, OutputExistsError
 
 __all__ = [
     "FINAL_STATUSES",
@@ -10,4 +11,5 @@ __all__ = [
     "ClientError",
     "JobFailedError",
     "MagicToolboxClient",
+    "OutputExistsError",
 ]

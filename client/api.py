@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import httpx
 from azure.storage.blob import BlobClient
 
-from client.errors import ApiError, AuthError, ClientError, JobFailedError
+from client.errors import ApiError, AuthError, JobFailedError
 
 __all__ = ["FINAL_STATUSES", "MagicToolboxClient"]
 
@@ -79,7 +79,7 @@ class MagicToolboxClient:
         for entry in self.tools():
             if entry["name"] == name:
                 return entry
-        raise ApiError(404, f"unknown tool {name!r}", code="unknown_tool")
+        raise ApiError(404, f"there is no tool called {name}", code="unknown_tool")
 
     def create_upload(
         self, tool: str, files: Sequence[Path], parameters: dict[str, Any] | None = None
@@ -139,30 +139,45 @@ class MagicToolboxClient:
         """Stream the output to `destination` (a file, or a directory: the output's name).
 
         The bytes go to a `.part` file beside it, renamed into place once complete, so an
-        interrupted download never leaves a truncated file under the real name.
+        interrupted download never leaves a truncated file under the real name. Whatever is
+        at `destination` is replaced: the CLI decides beforehand whether that is allowed.
         """
-        url = self.download_url(execution_id)
         if destination.is_dir():
-            destination = destination / (self.status(execution_id)["outputFilename"] or "output")
+            name = Path(self.status(execution_id)["outputFilename"] or "output").name
+            destination = destination / name
         partial = destination.with_name(destination.name + ".part")
+        try:
+            with partial.open("wb") as out:
+                self.download_to(execution_id, out, progress=progress)
+            partial.replace(destination)
+        finally:
+            partial.unlink(missing_ok=True)
+        return destination
+
+    def download_to(
+        self, execution_id: str, sink: BinaryIO, *, progress: ByteProgress | None = None
+    ) -> int:
+        """Stream the output into an open binary stream (a file, stdout, a buffer); its size."""
+        url = self.download_url(execution_id)
+        done = 0
         try:
             with httpx.stream("GET", url, timeout=self._http.timeout) as response:
                 if response.status_code >= 400:
                     raise ApiError(response.status_code, "the storage refused the download")
                 total = int(response.headers.get("Content-Length", 0))
-                done = 0
-                with partial.open("wb") as out:
-                    for chunk in response.iter_bytes(1024 * 1024):
-                        out.write(chunk)
-                        done += len(chunk)
-                        if progress:
-                            progress(done, total)
-            partial.replace(destination)
+                for chunk in response.iter_bytes(1024 * 1024):
+                    sink.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
         except httpx.HTTPError as exc:
-            raise ClientError(f"the download was interrupted ({exc}); nothing was saved") from exc
-        finally:
-            partial.unlink(missing_ok=True)
-        return destination
+            raise ApiError(0, f"the download was interrupted ({exc}); nothing was saved") from exc
+        sink.flush()
+        return done
+
+    def check_key(self) -> None:
+        """Raise AuthError unless the API accepts the key (the catalog alone does not ask)."""
+        self._request("GET", "/v1/executions/", params={"limit": 1})
 
     def _raise_for(self, response: httpx.Response) -> None:
         if response.status_code < 400:

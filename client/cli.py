@@ -1,103 +1,210 @@
-"""The command line: tools, convert, status, history, download, delete.
+"""The `magictoolbox` command (also `python -m client`): tools, convert, status, history,
+download, delete.
 
 Environment: MAGICTOOLBOX_API_URL (default http://localhost:7071/api) and
-MAGICTOOLBOX_API_KEY, or --api-url / --api-key. Exit codes: 0 done, 1 the job failed
-(its message is printed), 2 usage or authentication error.
+MAGICTOOLBOX_API_KEY, or --api-url / --api-key. Exit codes: 0 done, 1 the job failed,
+2 usage or authentication error (a refused output too), 3 the service cannot be reached.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import io
 import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, NoReturn
 
 from tqdm import tqdm
 
-from client.api import MagicToolboxClient
-from client.errors import ApiError, AuthError, ClientError, JobFailedError
+from client.api import FINAL_STATUSES, MagicToolboxClient
+from client.errors import ApiError, AuthError, ClientError, JobFailedError, OutputExistsError
+from client.output import Destination, check_target, parse_destination
+from client.render import describe_tool, result_text, size_change, status_text
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
 
 DEFAULT_URL = "http://localhost:7071/api"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+STATUSES = ("pending", "queued", "processing", "completed", "failed", "expired")
+DATA_RESULT_LIMIT = 4 * 1024 * 1024
+"""A JSON result up to this size is shown in the terminal when no -o is given."""
+
+EPILOG = """examples:
+  magictoolbox tools image-resizer
+  magictoolbox convert photo.jpg -t image-format-converter -p outputFormat=webp
+  magictoolbox convert report.pdf appendix.pdf -t pdf-merge -o merged.pdf
+  magictoolbox convert -t unit-converter -p value=10 -p fromUnit=km -p toUnit=mi
+
+exit codes: 0 done, 1 the job failed, 2 usage or authentication error,
+3 the service cannot be reached.
+environment: MAGICTOOLBOX_API_URL, MAGICTOOLBOX_API_KEY."""
 
 
-def _destination(raw: str) -> Path:
-    """An output path; one ending in a slash is a directory, created when missing."""
-    path = Path(raw)
-    if raw.endswith(("/", "\\")):
-        path.mkdir(parents=True, exist_ok=True)
-    return path
+class UsageError(ClientError):
+    """Bad command-line input found after parsing (a missing file, no key)."""
 
 
 def parse_param(text: str) -> tuple[str, Any]:
     """`k=v`; v is read as JSON when it parses (numbers, true/false), else as a string."""
     name, sep, raw = text.partition("=")
     if not sep or not name:
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+        raise argparse.ArgumentTypeError(f'expected NAME=VALUE, got "{text}"')
     try:
         return name, json.loads(raw)
     except ValueError:
         return name, raw
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m client", description=__doc__.split("\n")[0])
-    parser.add_argument("--api-url", default=os.environ.get("MAGICTOOLBOX_API_URL", DEFAULT_URL))
-    parser.add_argument("--api-key", default=os.environ.get("MAGICTOOLBOX_API_KEY"))
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    commands = parser.add_subparsers(dest="command", required=True)
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """Options accepted before or after the command (after it, they override)."""
 
-    commands.add_parser("tools", help="list the tool catalog")
-    convert = commands.add_parser("convert", help="upload file(s), process, download")
-    convert.add_argument("files", nargs="*", type=Path, metavar="FILE")
-    convert.add_argument("--tool", "-t", required=True)
-    convert.add_argument("--param", "-p", action="append", type=parse_param, default=[])
-    convert.add_argument(
-        "-o", "--output", type=_destination, default=Path(), help="file, or directory (ends in /)"
+    def default(value: Any) -> Any:
+        return value if top else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--api-url",
+        metavar="URL",
+        default=default(os.environ.get("MAGICTOOLBOX_API_URL", DEFAULT_URL)),
+        help=f"the API's base URL (default: $MAGICTOOLBOX_API_URL or {DEFAULT_URL})",
     )
-    convert.add_argument("--no-progress", action="store_true")
-    status = commands.add_parser("status", help="show one execution")
-    status.add_argument("id")
-    history = commands.add_parser("history", help="list recent executions, newest first")
-    history.add_argument("--tool")
-    history.add_argument("--status")
-    history.add_argument("--limit", type=int, default=20)
-    download = commands.add_parser("download", help="save an execution's output")
-    download.add_argument("id")
-    download.add_argument("-o", "--output", type=_destination, default=Path())
-    delete = commands.add_parser("delete", help="delete executions and their files")
-    delete.add_argument("ids", nargs="+", metavar="ID")
+    parser.add_argument(
+        "--api-key",
+        metavar="KEY",
+        default=default(os.environ.get("MAGICTOOLBOX_API_KEY")),
+        help="your API key (default: $MAGICTOOLBOX_API_KEY)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default(False),
+        help="print JSON for machines instead of text for people",
+    )
+
+
+def build_parser(prog: str = "magictoolbox") -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Convert and process files with MagicToolbox from the command line.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _common(parser, top=True)
+    parser.set_defaults(prog=prog)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=text,
+            description=text,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _common(sub, top=False)
+        return sub
+
+    tools = command("tools", "list the tools, or show one tool's parameters")
+    tools.add_argument("name", nargs="?", metavar="NAME", help="a tool's name: its parameters")
+
+    convert = command("convert", "upload file(s), run a tool, save or show the result")
+    convert.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="input files, in order (none for a tool that takes no file)",
+    )
+    convert.add_argument("--tool", "-t", required=True, help="the tool's name (see: tools)")
+    convert.add_argument(
+        "--param",
+        "-p",
+        action="append",
+        type=parse_param,
+        default=[],
+        metavar="NAME=VALUE",
+        help="a tool parameter (repeat for several); VALUE is read as JSON when it can be "
+        "(80, true), else as text; `tools NAME` lists them",
+    )
+    convert.add_argument(
+        "-o",
+        "--output",
+        type=parse_destination,
+        default=None,
+        metavar="PATH",
+        help="a file, a directory (ends in / or exists: the output keeps its name), or - for "
+        "stdout; default: the current directory, except that data results (JSON) are printed",
+    )
+    convert.add_argument(
+        "--force", action="store_true", help="replace an existing file, even an input"
+    )
+    convert.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+
+    status = command("status", "show one execution")
+    status.add_argument("id", metavar="ID", help="the execution's ID")
+
+    history = command("history", "list recent executions, newest first")
+    history.add_argument("--tool", help="only this tool's executions")
+    history.add_argument("--status", choices=STATUSES, help="only executions in this state")
+    history.add_argument("--limit", type=int, default=20, help="how many (1-50, default 20)")
+
+    download = command("download", "save an execution's output")
+    download.add_argument("id", metavar="ID", help="the execution's ID")
+    download.add_argument(
+        "-o",
+        "--output",
+        type=parse_destination,
+        default=Destination(Path(), directory=True),
+        metavar="PATH",
+        help="a file, a directory (ends in / or exists), or - for stdout; default: here",
+    )
+    download.add_argument("--force", action="store_true", help="replace an existing file")
+
+    delete = command("delete", "delete executions and their files")
+    delete.add_argument("ids", nargs="+", metavar="ID", help="execution IDs (several: one call)")
     return parser
 
 
-def _print_status(status: dict[str, Any]) -> None:
-    for key in ("executionId", "toolName", "status", "progress", "currentStep",
-                "inputFilename", "outputFilename", "inputSize", "outputSize",
-                "processingTime", "createdAt", "expiresAt", "error"):  # fmt: skip
-        if status.get(key) not in (None, ""):
-            print(f"{key:>15}: {status[key]}")
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _stdout() -> BinaryIO:
+    stream: BinaryIO = sys.stdout.buffer
+    return stream
+
+
+# -- commands ---------------------------------------------------------------------------------
 
 
 def cmd_tools(client: MagicToolboxClient, args: argparse.Namespace) -> int:
+    client.check_key()  # the catalog is public: a wrong key must still fail here
     tools = client.tools()
+    if args.name:
+        found = next((tool for tool in tools if tool["name"] == args.name), None)
+        if found is None:
+            near = difflib.get_close_matches(args.name, [t["name"] for t in tools], n=3)
+            hint = f" (did you mean {' or '.join(near)}?)" if near else ""
+            raise UsageError(f"there is no tool called {args.name}{hint}")
+        if args.json:
+            _print_json(found)
+        else:
+            print(describe_tool(found))
+        return EXIT_OK
     if args.json:
-        print(json.dumps(tools, indent=2))
+        _print_json(tools)
         return EXIT_OK
     for tool in tools:
-        print(f"{tool['category']:<12} {tool['name']:<28} {tool['displayName']}")
+        print(f"{tool['category']:<12} {tool['name']:<24} {tool['displayName']}")
+    print("\nmagictoolbox tools NAME shows a tool's parameters.")
     return EXIT_OK
 
 
-def cmd_convert(client: MagicToolboxClient, args: argparse.Namespace) -> int:
-    for path in args.files:
-        if not path.is_file():
-            print(f"error: no such file: {path}", file=sys.stderr)
-            return EXIT_USAGE
+def _run_job(client: MagicToolboxClient, args: argparse.Namespace) -> dict[str, Any]:
+    """Upload (with a byte bar), wait (with a percent bar), return the completed status."""
     quiet = args.no_progress or args.json
     total = sum(p.stat().st_size for p in args.files)
     upload_bar = tqdm(
@@ -117,55 +224,126 @@ def cmd_convert(client: MagicToolboxClient, args: argparse.Namespace) -> int:
         process_bar.update(round(status.get("progress") or 0) - process_bar.n)
 
     try:
-        status = client.convert(
+        return client.convert(
             args.tool, args.files, dict(args.param), upload_progress=on_upload, on_update=on_update
         )
     finally:
         upload_bar.close()
         for bar in bars:
             bar.close()
-    target = client.download(status["executionId"], args.output)
+
+
+def _fetch_json(client: MagicToolboxClient, execution_id: str) -> Any:
+    buffer = io.BytesIO()
+    client.download_to(execution_id, buffer)
+    return json.loads(buffer.getvalue().decode("utf-8"))
+
+
+def _save(
+    client: MagicToolboxClient,
+    status: dict[str, Any],
+    destination: Destination,
+    *,
+    inputs: Sequence[Path] = (),
+    force: bool,
+) -> Path | None:
+    """Write the output where `destination` says (None: it went to stdout)."""
+    target = destination.target(status.get("outputFilename"))
+    if target is None:
+        client.download_to(status["executionId"], _stdout())
+        return None
+    check_target(target, inputs, force=force)
+    return client.download(status["executionId"], target)
+
+
+def cmd_convert(client: MagicToolboxClient, args: argparse.Namespace) -> int:
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+    destination: Destination | None = args.output
+    if destination is not None and destination.path is not None and not destination.directory:
+        check_target(destination.path, args.files, force=args.force)  # before any upload
+    status = _run_job(client, args)
+    execution_id = status["executionId"]
+    name = status.get("outputFilename") or ""
+    is_data = name.lower().endswith(".json") and (status.get("outputSize") or 0) <= (
+        DATA_RESULT_LIMIT
+    )
+    if destination is None and is_data:  # a data result: shown, not saved
+        data = _fetch_json(client, execution_id)
+        if args.json:
+            _print_json({**status, "result": data})
+        else:
+            print(result_text(args.tool, data))
+        return EXIT_OK
+    try:
+        saved = _save(
+            client,
+            status,
+            destination or Destination(Path(), directory=True),
+            inputs=args.files,
+            force=args.force,
+        )
+    except OutputExistsError as exc:
+        raise OutputExistsError(
+            f"{exc}; the result stays available: {args.prog} download {execution_id} -o PATH"
+        ) from None
+    if saved is None:
+        return EXIT_OK
     if args.json:
-        print(json.dumps({**status, "savedTo": str(target)}, indent=2))
-    else:
-        print(f"{status['executionId']}: saved {target}")
+        result = {"result": json.loads(saved.read_text("utf-8"))} if is_data else {}
+        _print_json({**status, "savedTo": str(saved), **result})
+        return EXIT_OK
+    if is_data:
+        print(result_text(args.tool, json.loads(saved.read_text("utf-8"))))
+    print(f"{execution_id}: saved {saved} ({size_change(status)})")
     return EXIT_OK
 
 
 def cmd_status(client: MagicToolboxClient, args: argparse.Namespace) -> int:
     status = client.status(args.id)
     if args.json:
-        print(json.dumps(status, indent=2))
+        _print_json(status)
     else:
-        _print_status(status)
+        print(status_text(status))
     return EXIT_FAILED if status["status"] == "failed" else EXIT_OK
 
 
 def cmd_history(client: MagicToolboxClient, args: argparse.Namespace) -> int:
     page = client.history(tool_name=args.tool, status=args.status, limit=args.limit)
     if args.json:
-        print(json.dumps(page, indent=2))
+        _print_json(page)
         return EXIT_OK
     for item in page["results"]:
         name = item.get("inputFilename") or "-"
-        print(f"{item['executionId']}  {item['status']:<10} {item['toolName']:<26} {name}")
+        print(f"{item['executionId']}  {item['status']:<10} {item['toolName']:<24} {name}")
     more = "+" if page.get("approximate") else ""
     print(f"{page['count']}{more} execution(s)")
     return EXIT_OK
 
 
 def cmd_download(client: MagicToolboxClient, args: argparse.Namespace) -> int:
-    print(f"saved {client.download(args.id, args.output)}")
+    status = client.status(args.id)
+    if status["status"] in FINAL_STATUSES and status["status"] != "completed":
+        raise JobFailedError(status)
+    if status["status"] != "completed":
+        raise UsageError(f"execution {args.id} is still {status['status']}: nothing to save yet")
+    saved = _save(client, status, args.output, force=args.force)
+    if saved is not None:
+        print(json.dumps({"savedTo": str(saved)}) if args.json else f"saved {saved}")
     return EXIT_OK
 
 
 def cmd_delete(client: MagicToolboxClient, args: argparse.Namespace) -> int:
     if len(args.ids) == 1:
         client.delete(args.ids[0])
-        print(f"deleted {args.ids[0]}")
+        print(json.dumps({"deleted": 1}) if args.json else f"deleted {args.ids[0]}")
         return EXIT_OK
     result = client.bulk_delete(args.ids)
-    print(f"deleted {result.get('deleted')}, failed {result.get('failed')}")
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"deleted {result.get('deleted')}, failed {result.get('failed')}")
     return EXIT_FAILED if result.get("failed") else EXIT_OK
 
 
@@ -179,30 +357,43 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None, *, prog: str = "magictoolbox") -> int:
+    parser = build_parser(prog)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     if not args.api_key:
-        print("error: no API key: set MAGICTOOLBOX_API_KEY or pass --api-key", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail("no API key: set MAGICTOOLBOX_API_KEY or pass --api-key", EXIT_USAGE)
     try:
         with MagicToolboxClient(args.api_url, args.api_key) as client:
             return COMMANDS[args.command](client, args)
     except JobFailedError as exc:
-        print(
-            f"job {exc.status.get('executionId')} {exc.status.get('status')}: {exc}",
-            file=sys.stderr,
-        )
+        status = exc.status
+        print(f"job {status.get('executionId')} {status.get('status')}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except AuthError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(f"{exc}: check MAGICTOOLBOX_API_KEY or --api-key", EXIT_USAGE)
     except ApiError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_USAGE if exc.status_code in (400, 404, 413, 415) else EXIT_FAILED
+        if exc.unreachable:
+            return _fail(f"{exc} (is the service running at {args.api_url}?)", EXIT_UNREACHABLE)
+        usage = exc.status_code in (400, 404, 409, 413, 415, 422)
+        return _fail(str(exc), EXIT_USAGE if usage else EXIT_FAILED)
+    except (UsageError, OutputExistsError) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    except TimeoutError as exc:
+        return _fail(f"{exc}; see later with: {prog} status ID", EXIT_FAILED)
     except ClientError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return _fail(str(exc), EXIT_FAILED)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+def run() -> NoReturn:
+    """The `magictoolbox` console script."""
+    sys.exit(main())

@@ -1,16 +1,18 @@
 """Errors the client raises.
 
 ClientError
- ├── ApiError        the API answered with an error ({"error", "details", "code"})
- │    └── AuthError  401: no key or a key the API does not know
- └── JobFailedError       the job ended failed or expired; carries its final status
+ ├── ApiError           the API answered with an error ({"error", "details", "code"});
+ │    │                 status_code 0: the API or the storage could not be reached
+ │    └── AuthError     401: no key or a key the API does not know
+ ├── JobFailedError     the job ended failed or expired; carries its final status
+ └── OutputExistsError  the CLI will not write over an input or an existing file
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ApiError", "AuthError", "ClientError", "JobFailedError"]
+__all__ = ["ApiError", "AuthError", "ClientError", "JobFailedError", "OutputExistsError"]
 
 
 class ClientError(Exception):
@@ -23,8 +25,13 @@ class ApiError(ClientError):
         self.status_code = status_code
         self.code = code
 
+    @property
+    def unreachable(self) -> bool:
+        """No answer at all (connection refused, DNS, a dropped stream) or a gateway's 502-504."""
+        return self.status_code in (0, 502, 503, 504)
+
     def __str__(self) -> str:
-        return f"{self.args[0]} (HTTP {self.status_code})"
+        return f"{self.args[0]} (HTTP {self.status_code})" if self.status_code else self.args[0]
 
 
 class AuthError(ApiError):
@@ -36,3 +43,7 @@ class JobFailedError(ClientError):
         message = status.get("error") or f"job ended {status.get('status')}"
         super().__init__(message)
         self.status = status
+
+
+class OutputExistsError(ClientError):
+    """The output would replace an input or an existing file, and --force was not given."""

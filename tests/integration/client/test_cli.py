@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +15,7 @@ import pytest
 from PIL import Image
 
 from client.cli import main
+from tests.unit.processors.gpx.conftest import meridian_gpx
 
 pytestmark = pytest.mark.integration
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -84,14 +88,122 @@ def test_a_failed_job_exits_1_with_its_message(
     assert "failed" in err and len(err.strip()) > len("job x failed: ")
 
 
-def test_bad_key_and_missing_key_exit_2(
-    cli_env: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = run(capsys, "--api-key", "not-a-real-key", "history")
-    assert code == 2 and "401" in err
+def test_a_wrong_key_fails_every_command_with_exit_2(
+    cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    source = make_jpeg(tmp_path / "a.jpg")
+    commands = [
+        ["tools"],
+        ["tools", "image-resizer"],
+        ["history"],
+        ["status", "0" * 32],
+        ["download", "0" * 32, "-o", str(tmp_path / "x.png")],
+        ["delete", "0" * 32],
+        ["convert", str(source), "--tool", "image-format-converter", "--no-progress",
+         "-o", str(tmp_path / "out.png")],
+        ["convert", "--tool", "unit-converter"],
+    ]  # fmt: skip
+    for command in commands:
+        code, _, err = run(capsys, "--api-key", "not-a-real-key", *command)
+        assert code == 2 and "401" in err, command
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jpg"]
     monkeypatch.delenv("MAGICTOOLBOX_API_KEY")
     code, _, err = run(capsys, "tools")
     assert code == 2 and "API key" in err
+
+
+def test_an_existing_file_is_never_overwritten_without_force(
+    cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = make_jpeg(tmp_path / "red.jpg")
+    convert = ["convert", str(source), "--tool", "image-format-converter", "--no-progress",
+               "--param", "outputFormat=png"]  # fmt: skip
+
+    # A named output that exists, or is the input: refused before anything is uploaded.
+    taken = tmp_path / "taken.png"
+    taken.write_bytes(b"keep me")
+    code, _, err = run(capsys, *convert, "-o", str(taken))
+    assert code == 2 and "already exists" in err and taken.read_bytes() == b"keep me"
+    code, _, err = run(capsys, *convert, "-o", str(source))
+    assert code == 2 and "one of the input files" in err
+    assert source.read_bytes()[:2] == b"\xff\xd8"  # still the JPEG
+
+    # Into a directory: the name is known once the job is done; the result stays available.
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    existing = out_dir / "red.png"
+    existing.write_bytes(b"older result")
+    code, _, err = run(capsys, *convert, "-o", f"{out_dir}/")
+    assert code == 2 and "already exists" in err and "download" in err
+    assert existing.read_bytes() == b"older result"
+    assert sorted(p.name for p in out_dir.iterdir()) == ["red.png"]  # no .part left behind
+
+    code, _, err = run(capsys, *convert, "-o", f"{out_dir}/", "--force")
+    assert code == 0, err
+    with Image.open(existing) as image:
+        assert image.format == "PNG"
+    code, _, err = run(capsys, *convert, "-o", str(taken), "--force")
+    assert code == 0, err
+    assert taken.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_dash_writes_the_result_to_stdout(cli_env: str, tmp_path: Path) -> None:
+    source = make_jpeg(tmp_path / "red.jpg", (32, 20))
+    result = subprocess.run(
+        [sys.executable, "-m", "client", "convert", str(source), "--tool",
+         "image-format-converter", "--param", "outputFormat=png", "-o", "-"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True, check=False, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout[:8] == b"\x89PNG\r\n\x1a\n"  # only the image: bars go to stderr
+    with Image.open(io.BytesIO(result.stdout)) as image:
+        assert image.size == (32, 20)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["red.jpg"]
+
+
+def test_data_results_are_printed_for_people_and_as_json(
+    cli_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    convert = ["convert", "--tool", "unit-converter", "--no-progress",
+               "-p", "value=10", "-p", "fromUnit=km", "-p", "toUnit=mi"]  # fmt: skip
+    code, out, err = run(capsys, *convert)
+    assert code == 0, err
+    assert out.strip() == "10 km = 6.21371192237 mi"
+    code, out, _ = run(capsys, "--json", *convert)
+    assert code == 0 and json.loads(out)["result"]["result"] == 6.21371192237
+    assert list(tmp_path.iterdir()) == []  # shown, not saved
+
+    track = meridian_gpx(tmp_path / "walk.gpx")
+    code, out, err = run(capsys, "convert", str(track), "--tool", "gpx-analyzer", "--no-progress")
+    assert code == 0, err
+    rows = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in out.strip().splitlines())
+    assert rows["Track"] == "Meridian walk"
+    assert rows["Distance"].endswith(" km") and rows["Moving time"] == "16 min 40 s"
+    assert rows["Elevation gain"] == "100 m"
+
+    code, out, err = run(capsys, "convert", str(track), "-t", "gpx-analyzer", "-o", "stats.json")
+    assert code == 0, err
+    assert json.loads((tmp_path / "stats.json").read_text())["trackCount"] == 1
+
+
+def test_tools_name_prints_parameters_with_labels(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "tools", "pdf-to-images")
+    assert code == 0
+    assert "jpegQuality  JPEG quality" in out
+    assert "whole number, 10 to 100; default: 85" in out
+    assert re.search(r"^ +jpeg +JPEG$", out, re.MULTILINE)
+    code, _, err = run(capsys, "tools", "pdf-to-imagez")
+    assert code == 2 and "did you mean pdf-to-images" in err
+    code, out, _ = run(capsys, "tools", "unit-converter", "--json")
+    assert json.loads(out)["parameters"]["properties"]["toUnit"]["x-optionsBy"]["field"] == (
+        "quantity"
+    )
 
 
 def test_unknown_tool_and_bad_param_are_usage_errors(
@@ -112,7 +224,44 @@ def test_module_entry_point_runs(cli_env: str) -> None:
         [sys.executable, "-m", "client", "tools", "--help"],
         cwd=REPO_ROOT, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert result.returncode == 0 and "usage" in result.stdout
+    assert result.returncode == 0 and "usage: python -m client tools" in result.stdout
+
+
+def test_pip_install_gives_a_magictoolbox_command(
+    cli_env: str, api_key: str, tmp_path: Path
+) -> None:
+    """`pip install .` as a user would, into a target directory, from a copy of the sources."""
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(REPO_ROOT / "pyproject.toml", source)
+    shutil.copytree(REPO_ROOT / "client", source / "client",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    target = tmp_path / "installed"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--no-deps", "--no-build-isolation", "--target", str(target), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    assert sorted(p.name for p in (target / "client").glob("*.py")) == sorted(
+        p.name for p in (REPO_ROOT / "client").glob("*.py")
+    )
+    assert not (target / "processors").exists() and not (target / "shared").exists()
+    command = target / "bin" / "magictoolbox"
+    env = {**os.environ, "PYTHONPATH": str(target)}  # the dependencies come from this venv
+
+    def magictoolbox(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(command), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+            check=False, timeout=120,
+        )  # fmt: skip
+
+    result = magictoolbox("tools", "image-resizer")
+    assert result.returncode == 0, result.stderr
+    assert "mode  Resize mode" in result.stdout and "fit        Fit inside the box" in result.stdout
+    result = magictoolbox("--api-key", "wrong", "history")
+    assert result.returncode == 2 and "401" in result.stderr
+    result = magictoolbox("--api-url", "http://127.0.0.1:9/api", "history")
+    assert result.returncode == 3 and "cannot reach" in result.stderr
 
 
 def test_python_api_multi_file_merge(cli_env: str, api_key: str, tmp_path: Path) -> None:

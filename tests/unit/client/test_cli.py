@@ -1,17 +1,129 @@
-"""The CLI's argument handling, without a server."""
+"""The CLI without a server: arguments, help, where outputs go, exit codes it decides itself."""
 
 from __future__ import annotations
 
+import argparse
+import socket
 from pathlib import Path
 
-from client.cli import _destination
+import pytest
+
+from client.cli import build_parser, main, parse_param
+from client.errors import OutputExistsError
+from client.output import check_target, parse_destination
 
 
 def test_an_output_ending_in_a_slash_is_a_directory_created_on_demand(tmp_path: Path) -> None:
-    target = _destination(f"{tmp_path}/new/out/")
-    assert target.is_dir()
+    target = parse_destination(f"{tmp_path}/new/out/")
+    assert target.directory and target.path is not None and target.path.is_dir()
+    assert target.target("photo.webp") == tmp_path / "new" / "out" / "photo.webp"
+
+
+def test_an_existing_directory_is_a_directory(tmp_path: Path) -> None:
+    assert parse_destination(str(tmp_path)).directory
 
 
 def test_an_output_without_a_slash_is_a_file_name(tmp_path: Path) -> None:
-    target = _destination(f"{tmp_path}/result.webp")
-    assert not target.exists() and target.name == "result.webp"
+    target = parse_destination(f"{tmp_path}/result.webp")
+    assert not target.directory and target.target("ignored.png") == tmp_path / "result.webp"
+    assert not (tmp_path / "result.webp").exists()
+
+
+def test_a_dash_is_stdout() -> None:
+    target = parse_destination("-")
+    assert target.stdout and target.target("x.png") is None
+
+
+def test_an_output_never_replaces_an_input_or_a_file_unless_forced(tmp_path: Path) -> None:
+    source = tmp_path / "photo.jpg"
+    source.write_bytes(b"input")
+    with pytest.raises(OutputExistsError, match="one of the input files"):
+        check_target(tmp_path / "." / "photo.jpg", [source])
+    other = tmp_path / "other.png"
+    other.write_bytes(b"x")
+    with pytest.raises(OutputExistsError, match=r"already exists.*--force"):
+        check_target(other, [source])
+    check_target(other, [source], force=True)
+    check_target(source, [source], force=True)
+    check_target(tmp_path / "new.png", [source])  # a new name is fine
+
+
+def test_convert_refuses_to_overwrite_before_contacting_anyone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "photo.jpg"
+    source.write_bytes(b"input")
+    code = main(
+        ["--api-url", "http://127.0.0.1:9/api", "--api-key", "k", "convert", str(source),
+         "--tool", "image-compressor", "-o", str(source)]
+    )  # fmt: skip
+    assert code == 2
+    assert "one of the input files" in capsys.readouterr().err
+    assert source.read_bytes() == b"input"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.parametrize("command", [["tools"], ["history"], ["status", "abc"]])
+def test_an_unreachable_service_exits_3(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/api"  # nothing listens there
+    assert main(["--api-url", url, "--api-key", "k", *command]) == 3
+    assert "cannot reach" in capsys.readouterr().err
+
+
+def test_a_missing_key_and_a_missing_file_are_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("MAGICTOOLBOX_API_KEY", raising=False)
+    assert main(["tools"]) == 2
+    assert "no API key" in capsys.readouterr().err
+    missing = str(tmp_path / "nope.jpg")
+    assert main(["--api-key", "k", "convert", missing, "--tool", "image-compressor"]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["--api-key", "k", "convert"]) == 2  # argparse: --tool is required
+
+
+def test_global_options_work_after_the_command_too() -> None:
+    args = build_parser().parse_args(["--api-key", "a", "status", "ID", "--json", "--api-key", "b"])
+    assert args.json and args.api_key == "b"
+    args = build_parser().parse_args(["--json", "--api-key", "a", "history"])
+    assert args.json and args.api_key == "a"
+
+
+def _every_parser(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found.extend(_every_parser(sub))
+    return found
+
+
+def test_every_option_and_command_has_help_text() -> None:
+    for parser in _every_parser(build_parser()):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                assert all(c.help for c in action._choices_actions), parser.prog
+                continue
+            assert action.help and action.help != argparse.SUPPRESS, (parser.prog, action.dest)
+
+
+def test_help_names_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: magictoolbox")
+    assert "3 the service cannot be reached" in out
+
+
+def test_params_are_json_when_they_parse() -> None:
+    assert parse_param("quality=80") == ("quality", 80)
+    assert parse_param("keepMetadata=true") == ("keepMetadata", True)
+    assert parse_param("fromUnit=km/h") == ("fromUnit", "km/h")
+    with pytest.raises(argparse.ArgumentTypeError, match="NAME=VALUE"):
+        parse_param("quality")
