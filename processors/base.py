@@ -21,12 +21,26 @@ from processors.errors import InvalidInputError
 from processors.formats import FileKind
 from processors.labels import describe_errors, field_title, label_schema
 
-__all__ = ["MB", "Category", "ProgressCallback", "Tool", "ToolParams"]
+__all__ = ["MB", "Category", "ProgressCallback", "Tool", "ToolParams", "output_file"]
 
 MB = 1024 * 1024
 
 ProgressCallback = Callable[[float, str], None]
 """progress(percent, step): percent in 0..100, step a short phrase such as "Encoding"."""
+
+
+# Extensions that name the same format: photo.jpeg -> photo.jpg would still be "the input".
+_SAME_FORMAT = (frozenset({".jpg", ".jpeg"}), frozenset({".tif", ".tiff"}))
+
+
+def output_file(output_dir: Path, source: Path, extension: str, suffix: str) -> Path:
+    """`<input stem><extension>` in `output_dir`, or `<stem><suffix><extension>` when that
+    would be the input's own name (same format): a result saved beside its input, by the
+    site or the CLI, never carries the input's name (photo.webp, but photo-compressed.jpg).
+    """
+    given, wanted = source.suffix.lower(), extension.lower()
+    same = given == wanted or any({given, wanted} <= group for group in _SAME_FORMAT)
+    return output_dir / f"{source.stem or 'output'}{suffix if same else ''}{extension}"
 
 
 class Category(StrEnum):

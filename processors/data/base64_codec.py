@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from processors.base import MB, Category, ProgressCallback, Tool, ToolParams
+from processors.base import MB, Category, ProgressCallback, Tool, ToolParams, output_file
 from processors.errors import InvalidInputError
 from processors.formats import SNIFF_BYTES, kind, sniff_kinds
 from processors.labels import enum_labels
@@ -69,7 +69,7 @@ class Base64Codec(Tool[Base64Params]):
         source = inputs[0]
         total = max(source.stat().st_size, 1)
         if params.mode == "encode":
-            output = output_dir / f"{source.stem or 'file'}.txt"
+            output = output_file(output_dir, source, ".txt", "-base64")
             encode = base64.urlsafe_b64encode if params.url_safe else base64.b64encode
             with source.open("rb") as reader, output.open("wb") as writer:
                 done = 0
@@ -107,7 +107,7 @@ class Base64Codec(Tool[Base64Params]):
         if temporary.stat().st_size == 0:
             raise InvalidInputError("The base64 text decodes to nothing")
         extension = params.extension or _guess_extension(temporary)
-        output = output_dir / f"{source.stem or 'decoded'}.{extension.lstrip('.').lower()}"
+        output = output_file(output_dir, source, f".{extension.lstrip('.').lower()}", "-decoded")
         temporary.rename(output)
         return output
 

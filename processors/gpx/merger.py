@@ -89,7 +89,7 @@ class GpxMerger(Tool[GpxMergerParams]):
         else:
             merged.tracks = tracks
         progress(90, "Writing GPX")
-        output = output_dir / "merged.gpx"
+        output = output_dir / f"{inputs[0].stem or 'track'}-merged.gpx"
         output.write_text(merged.to_xml(), encoding="utf-8")
         progress(100, "Done")
         return output

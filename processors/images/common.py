@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from processors.base import MB
+from processors.base import MB, output_file
 from processors.formats import FileKind, kind
 from processors.images.engine import EXTENSIONS, OutputFormat
 
@@ -16,6 +16,6 @@ IMAGE_INPUTS: tuple[FileKind, ...] = tuple(
 MAX_IMAGE_BYTES = 50 * MB
 
 
-def output_path(output_dir: Path, source: Path, fmt: OutputFormat) -> Path:
-    """`<input stem>.<format extension>` in `output_dir`."""
-    return output_dir / f"{source.stem or 'image'}{EXTENSIONS[fmt]}"
+def output_path(output_dir: Path, source: Path, fmt: OutputFormat, suffix: str) -> Path:
+    """`<input stem>.<format extension>`, with `suffix` after the stem for the same format."""
+    return output_file(output_dir, source, EXTENSIONS[fmt], suffix)

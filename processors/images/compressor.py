@@ -89,7 +89,7 @@ class ImageCompressor(Tool[CompressorParams]):
             height=params.max_height,
             animated=params.output_format in engine.ANIMATED_FORMATS,
         )
-        output = output_path(output_dir, inputs[0], params.output_format)
+        output = output_path(output_dir, inputs[0], params.output_format, "-compressed")
         if params.target_size_kb is None:
             progress(30, "Compressing")
             engine.save(

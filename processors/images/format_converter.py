@@ -77,7 +77,7 @@ class ImageFormatConverter(Tool[FormatConverterParams]):
             animated=params.output_format in engine.ANIMATED_FORMATS,
         )
         progress(30, f"Converting to {params.output_format.upper()}")
-        output = output_path(output_dir, inputs[0], params.output_format)
+        output = output_path(output_dir, inputs[0], params.output_format, "-converted")
         engine.save(
             image,
             output,

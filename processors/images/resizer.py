@@ -110,7 +110,7 @@ class ImageResizer(Tool[ResizerParams]):
             animated=fmt in engine.ANIMATED_FORMATS,
         )
         progress(30, "Resizing")
-        output = output_path(output_dir, inputs[0], fmt)
+        output = output_path(output_dir, inputs[0], fmt, "-resized")
         engine.save(image, output, fmt, quality=params.quality, keep_metadata=params.keep_metadata)
         progress(100, "Done")
         return output

@@ -66,7 +66,7 @@ class ImagesToPdf(Tool[ImagesToPdfParams]):
     ) -> Path:
         import pymupdf
 
-        output = output_dir / "images.pdf"
+        output = output_dir / f"{inputs[0].stem or 'images'}.pdf"
         margin = params.margin_mm * _MM_TO_PT
         with pymupdf.open() as document:
             for done, path in enumerate(inputs, start=1):

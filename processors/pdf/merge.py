@@ -50,7 +50,7 @@ class PdfMerge(Tool[PdfMergeParams]):
 
         if len(inputs) < 2:
             raise InvalidInputError("Merging needs at least two PDF files.")
-        output = output_dir / "merged.pdf"
+        output = output_dir / f"{inputs[0].stem or 'document'}-merged.pdf"
         merged = pymupdf.open()
         toc: list[list[int | str]] = []
         try:

@@ -8,12 +8,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from processors.base import Category, ProgressCallback, Tool, ToolParams
+from processors.base import Category, ProgressCallback, Tool, ToolParams, output_file
 from processors.errors import InvalidInputError
 from processors.formats import kind
 from processors.labels import enum_labels
 from processors.registry import register
-from processors.video.common import AUDIO_INPUTS, MAX_VIDEO_BYTES, VIDEO_INPUTS, output_path
+from processors.video.common import AUDIO_INPUTS, MAX_VIDEO_BYTES, VIDEO_INPUTS
 from processors.video.ffmpeg import run_ffmpeg
 from processors.video.probe import probe
 
@@ -64,7 +64,7 @@ class AudioExtractor(Tool[AudioExtractorParams]):
             raise InvalidInputError("The file has no audio track")
         extension, codec = _CODECS[params.output_format]
         bitrate = [] if params.output_format == "wav" else ["-b:a", f"{params.bitrate}k"]
-        output = output_path(output_dir, inputs[0], extension)
+        output = output_file(output_dir, inputs[0], extension, "-audio")  # mp3 in, mp3 out
         run_ffmpeg(
             inputs[0],
             info,

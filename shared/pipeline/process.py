@@ -173,18 +173,15 @@ def run_and_store(
         )
     if not output.is_file() or output_dir.resolve() not in output.resolve().parents:
         raise TransientError(f"tool {job.tool} did not write its output file")
-    name = _output_filename(job, output)
+    # The tool's own name: inputs keep their uploaded names in the workdir, so tools name
+    # results after them, never as them (photo.webp, report-merged.pdf, photo-compressed.jpg).
+    name = output.name
     blob = output_blob_name(job.tenant, job.execution_id, name)
     with output.open("rb") as source:
         services.storage.blob_service.get_blob_client(
             processed_container(job.category), blob
         ).upload_blob(source, overwrite=True, max_concurrency=2)
     return StoredOutput(path=output, name=name, blob=blob, size=output.stat().st_size)
-
-
-def _output_filename(job: Job, output: Path) -> str:
-    stem = Path(job.input_filename).stem if job.input_filename else job.tool
-    return f"{stem or 'output'}{output.suffix.lower()}"
 
 
 def poison_message(services: Services, body: str) -> None:

@@ -148,6 +148,31 @@ def test_an_existing_file_is_never_overwritten_without_force(
     assert taken.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_outputs_beside_their_inputs_get_names_of_their_own(
+    cli_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pymupdf = pytest.importorskip("pymupdf")
+    for name in ("report.pdf", "appendix.pdf"):
+        document = pymupdf.open()
+        document.new_page().insert_text((72, 72), name)
+        document.save(tmp_path / name)
+    make_jpeg(tmp_path / "photo.jpg")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, _, err = run(
+        capsys, "convert", str(tmp_path / "report.pdf"), str(tmp_path / "appendix.pdf"),
+        "-t", "pdf-merge", "--no-progress", "-o", str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(
+        capsys, "convert", str(tmp_path / "photo.jpg"), "-t", "image-compressor",
+        "-p", "outputFormat=jpeg", "--no-progress", "-o", str(tmp_path),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "smaller than the input" in out or "larger than the input" in out or "size" in out
+    after = sorted(p.name for p in tmp_path.iterdir())
+    assert sorted(set(after) - set(before)) == ["photo-compressed.jpg", "report-merged.pdf"]
+
+
 def test_dash_writes_the_result_to_stdout(cli_env: str, tmp_path: Path) -> None:
     source = make_jpeg(tmp_path / "red.jpg", (32, 20))
     result = subprocess.run(

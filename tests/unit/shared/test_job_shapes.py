@@ -63,6 +63,7 @@ def test_multi_file_job_waits_for_every_file(services: Services, key: str) -> No
     process_message(services, text, message_id=message_id)
     final = status_of(services, key, ident)
     assert final["status"] == "completed" and final["inputFilenames"] == ["a.txt", "b.txt"]
+    assert final["outputFilename"] == "joined.txt"  # the tool names its output
     status, _, headers = call(
         services, key, api_executions.download, method="GET", route={"id": ident}
     )

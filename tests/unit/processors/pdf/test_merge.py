@@ -21,6 +21,7 @@ def test_pdf_merge_concatenates_in_upload_order_with_bookmarks(
     first = make_pdf(tmp_path / "first.pdf", ["one-a", "one-b"])
     second = make_pdf(tmp_path / "second.pdf", ["two-a"])
     output, calls = run_tool("pdf-merge", [second, first])
+    assert output.name == "second-merged.pdf"  # named after the first file, not as it
     with pymupdf.open(output) as merged:
         assert merged.page_count == 3
         assert "two-a" in merged[0].get_text()
