@@ -103,6 +103,13 @@ def _gpx_stats(data: Mapping[str, Any]) -> str:
     return table(rows)
 
 
+def _exif_date(text: str | None) -> str | None:
+    """EXIF writes 2024:05:01 10:20:30; people read 2024-05-01 10:20:30."""
+    if not text or len(text) < 10:
+        return text
+    return text[:10].replace(":", "-") + text[10:]
+
+
 def _exif_table(data: Mapping[str, Any]) -> str:
     camera = data.get("camera") or {}
     exposure = data.get("exposure") or {}
@@ -121,7 +128,7 @@ def _exif_table(data: Mapping[str, Any]) -> str:
         ("Aperture", f"f/{exposure['fNumber']:g}" if exposure.get("fNumber") else None),
         ("ISO", exposure.get("iso")),
         ("Focal length", focal),
-        ("Taken", dates.get("taken")),
+        ("Taken", _exif_date(dates.get("taken"))),
         ("Orientation", (data.get("orientation") or {}).get("description")),
     ]
     if gps:

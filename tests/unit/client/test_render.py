@@ -48,6 +48,7 @@ def test_exif_reads_as_a_table_with_a_map_link(tmp_path: Path) -> None:
     assert rows["Aperture"] == "f/2.8"
     assert rows["ISO"] == "200"
     assert rows["Image"] == "JPEG 80 x 40"
+    assert rows["Taken"] == "2024-05-01 10:20:30"
     assert rows["GPS"].startswith("47.6085")
     assert rows["Map"].startswith("https://www.openstreetmap.org/?mlat=47.6085")
 
