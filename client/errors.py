@@ -5,14 +5,22 @@ ClientError
  │    │                 status_code 0: the API or the storage could not be reached
  │    └── AuthError     401: no key or a key the API does not know
  ├── JobFailedError     the job ended failed or expired; carries its final status
- └── OutputExistsError  the CLI will not write over an input or an existing file
+ ├── OutputExistsError  the CLI will not write over an input or an existing file
+ └── UsageError         the CLI's arguments do not work (a missing input file, no key)
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ApiError", "AuthError", "ClientError", "JobFailedError", "OutputExistsError"]
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "ClientError",
+    "JobFailedError",
+    "OutputExistsError",
+    "UsageError",
+]
 
 
 class ClientError(Exception):
@@ -47,3 +55,7 @@ class JobFailedError(ClientError):
 
 class OutputExistsError(ClientError):
     """The output would replace an input or an existing file, and --force was not given."""
+
+
+class UsageError(ClientError):
+    """Command-line input that cannot work, found after parsing (a missing file, no tool)."""

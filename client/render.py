@@ -1,4 +1,4 @@
-"""Text for a person in a terminal: data results, a tool's parameters, a job's status.
+"""Text for a person in a terminal: tables, sizes, times, a tool's parameters, a job's status.
 
 `--json` bypasses all of this; machines read the API's own JSON.
 """
@@ -6,11 +6,21 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-__all__ = ["describe_tool", "format_size", "result_text", "size_change", "status_text", "table"]
+__all__ = [
+    "Rows",
+    "describe_tool",
+    "duration_text",
+    "format_size",
+    "number_text",
+    "size_change",
+    "status_text",
+    "table",
+    "time_text",
+]
 
 Rows = list[tuple[str, Any]]
 
@@ -46,7 +56,7 @@ def size_change(status: Mapping[str, Any]) -> str:
     return f"{size}, {abs(change):.0f} % {word} than the input"
 
 
-def _time(iso: str | None) -> str | None:
+def time_text(iso: str | None) -> str | None:
     """2025-11-25T10:00:00+00:00 as 2025-11-25 10:00:00 UTC."""
     if not iso:
         return None
@@ -58,7 +68,7 @@ def _time(iso: str | None) -> str | None:
     return moment.strftime("%Y-%m-%d %H:%M:%S") + (zone if moment.tzinfo else "")
 
 
-def _duration(seconds: float | None) -> str | None:
+def duration_text(seconds: float | None) -> str | None:
     if seconds is None:
         return None
     minutes, secs = divmod(round(seconds), 60)
@@ -68,114 +78,8 @@ def _duration(seconds: float | None) -> str | None:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
-def _number(value: Any, unit: str, digits: int = 1) -> str | None:
+def number_text(value: Any, unit: str, digits: int = 1) -> str | None:
     return None if value is None else f"{value:,.{digits}f} {unit}"
-
-
-# -- data results -----------------------------------------------------------------------------
-
-
-def _unit_answer(data: Mapping[str, Any]) -> str:
-    return str(data.get("text") or f"{data.get('result')} {data.get('toUnit', '')}")
-
-
-def _gpx_stats(data: Mapping[str, Any]) -> str:
-    distance = data.get("distanceM")
-    rows: Rows = [
-        ("Track", data.get("name")),
-        ("Distance", _number(distance / 1000 if distance is not None else None, "km", 2)),
-        ("Moving time", _duration(data.get("movingTimeS"))),
-        ("Stopped time", _duration(data.get("stoppedTimeS"))),
-        ("Total time", _duration(data.get("durationS"))),
-        ("Elevation gain", _number(data.get("elevationGainM"), "m", 0)),
-        ("Elevation loss", _number(data.get("elevationLossM"), "m", 0)),
-        ("Lowest point", _number(data.get("minElevationM"), "m", 0)),
-        ("Highest point", _number(data.get("maxElevationM"), "m", 0)),
-        ("Average speed", _number(data.get("avgMovingSpeedKmh"), "km/h")),
-        ("Top speed", _number(data.get("maxSpeedKmh"), "km/h")),
-        ("Start", _time(data.get("startTime"))),
-        ("End", _time(data.get("endTime"))),
-        ("Points", data.get("pointCount")),
-        ("Tracks", data.get("trackCount")),
-        ("Routes", data.get("routeCount") or None),
-        ("Waypoints", data.get("waypointCount") or None),
-    ]
-    return table(rows)
-
-
-def _exif_date(text: str | None) -> str | None:
-    """EXIF writes 2024:05:01 10:20:30; people read 2024-05-01 10:20:30."""
-    if not text or len(text) < 10:
-        return text
-    return text[:10].replace(":", "-") + text[10:]
-
-
-def _exif_table(data: Mapping[str, Any]) -> str:
-    camera = data.get("camera") or {}
-    exposure = data.get("exposure") or {}
-    dates = data.get("dates") or {}
-    image = data.get("file") or {}
-    gps = data.get("gps")
-    focal = _number(exposure.get("focalLength"), "mm", 0)
-    if focal and exposure.get("focalLength35mm"):
-        focal += f" ({exposure['focalLength35mm']} mm in 35 mm terms)"
-    rows: Rows = [
-        ("Image", f"{image.get('format')} {image.get('width')} x {image.get('height')}"),
-        ("Camera", " ".join(str(v) for v in (camera.get("make"), camera.get("model")) if v)),
-        ("Lens", " ".join(str(v) for v in (camera.get("lensMake"), camera.get("lensModel")) if v)),
-        ("Software", camera.get("software")),
-        ("Exposure", exposure.get("exposureTime")),
-        ("Aperture", f"f/{exposure['fNumber']:g}" if exposure.get("fNumber") else None),
-        ("ISO", exposure.get("iso")),
-        ("Focal length", focal),
-        ("Taken", _exif_date(dates.get("taken"))),
-        ("Orientation", (data.get("orientation") or {}).get("description")),
-    ]
-    if gps:
-        lat, lon = gps["latitude"], gps["longitude"]
-        altitude = f", {gps['altitude']:.0f} m" if isinstance(gps.get("altitude"), float) else ""
-        rows.append(("GPS", f"{lat:.6f}, {lon:.6f}{altitude}"))
-        rows.append(("Map", f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}"))
-    tags = data.get("tags") or {}
-    rows.append(("EXIF tags", f"{len(tags)} (all of them with --json)" if tags else "none"))
-    return table(rows)
-
-
-def _ocr_text(data: Mapping[str, Any]) -> str:
-    return str(data.get("text") or "(no text recognised)")
-
-
-def _generic(data: Any) -> str:
-    """Any other JSON: its plain values, one per line, nested keys joined with dots."""
-    if not isinstance(data, Mapping):
-        return str(data)
-    rows: Rows = []
-
-    def walk(prefix: str, value: Any) -> None:
-        if isinstance(value, Mapping):
-            for key, inner in value.items():
-                walk(f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list):
-            rows.append((prefix, f"{len(value)} item(s)"))
-        else:
-            rows.append((prefix, value))
-
-    walk("", data)
-    return table(rows)
-
-
-RENDERERS: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "unit-converter": _unit_answer,
-    "gpx-analyzer": _gpx_stats,
-    "exif-extractor": _exif_table,
-    "ocr": _ocr_text,
-}
-
-
-def result_text(tool: str, data: Any) -> str:
-    """A tool's JSON result as a person reads it (a tool without its own view: key/values)."""
-    render = RENDERERS.get(tool)
-    return render(data) if render and isinstance(data, Mapping) else _generic(data)
 
 
 # -- a tool and its parameters ----------------------------------------------------------------
@@ -305,8 +209,8 @@ def status_text(status: Mapping[str, Any]) -> str:
             ("Input", source),
             ("Output", output),
             ("Processing time", f"{seconds:.1f} s" if seconds is not None else None),
-            ("Created", _time(status.get("createdAt"))),
-            ("Expires", _time(status.get("expiresAt"))),
+            ("Created", time_text(status.get("createdAt"))),
+            ("Expires", time_text(status.get("expiresAt"))),
             ("Error", status.get("error")),
         ]
     )

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from client.cli import build_parser, main, parse_param
+from client.cli import main
 from client.errors import OutputExistsError
 from client.output import check_target, parse_destination
+from client.parser import build_parser, parse_param
 
 
 def test_an_output_ending_in_a_slash_is_a_directory_created_on_demand(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""What the CLI prints for people, from the real tools' outputs and catalog entries."""
+"""What the CLI prints for people (results, tools, status), from the real tools' outputs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 
 from PIL import Image
 
-from client.render import describe_tool, result_text, status_text
+from client.render import describe_tool, status_text
+from client.results import result_text
 from processors.registry import get_tool
 from tests.unit.processors.gpx.conftest import meridian_gpx
 from tests.unit.processors.images.conftest import camera_exif
