@@ -51,7 +51,7 @@ def test_a_local_receiver_gets_a_signed_job_completed(client: Client, devhost: A
     assert event["type"] == "job.completed"
     assert event["data"]["executionId"] == execution_id
     assert event["data"]["status"] == "completed"
-    assert event["data"]["outputFilename"] == "notes.txt"
+    assert event["data"]["outputFilename"] == "notes-base64.txt"  # never the input's name
     assert request.headers["traceparent"].split("-")[1] == TRACE_ID
     status = _webhook_state(client, execution_id, "delivered")
     assert status["webhook"]["attempts"] == 1
