@@ -41,7 +41,7 @@ export function formatDuration(seconds) {
 }
 
 const STATUS_STYLE = {
-  pending: ['text-bg-secondary', 'hourglass'],
+  pending: ['text-bg-info', 'hourglass'],
   queued: ['text-bg-info', 'list-ol'],
   processing: ['text-bg-primary', 'gear-wide-connected'],
   completed: ['text-bg-success', 'check-circle'],

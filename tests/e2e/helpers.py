@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,20 @@ def pdf(path: Path, text: str) -> Path:
     document.new_page().insert_text((72, 72), text)
     document.save(path)
     return path
+
+
+def wait_until(page: Any, script: str, *, timeout_ms: int = JOB_TIMEOUT) -> None:
+    """Wait until `script` (an expression or a function) is truthy in the page.
+
+    Not `page.wait_for_function`: when its first check fails, Playwright polls by compiling
+    the predicate inside the page, which the site's Content-Security-Policy (no
+    'unsafe-eval') refuses. `page.evaluate` runs through the DevTools protocol instead.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_ms} ms: {script}")
+        page.wait_for_timeout(100)
 
 
 def open_tool(page: Any, name: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.e2e.helpers import JOB_TIMEOUT, jpeg, open_tool, pdf, set_field, start
+from tests.e2e.helpers import JOB_TIMEOUT, jpeg, open_tool, pdf, set_field, start, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -71,8 +71,9 @@ def test_image_result_shows_before_after_and_size_change(signed_in: Any, tmp_pat
     images = card.locator(".result-images img")
     images.first.wait_for()
     assert images.count() == 2  # before and after
-    page.wait_for_function(
-        "[...document.querySelectorAll('.result-images img')].every((i) => i.naturalWidth === 200)"
+    wait_until(
+        page,
+        "[...document.querySelectorAll('.result-images img')].every((i) => i.naturalWidth === 200)",
     )
     assert "After" in card.inner_text() and "Before" in card.inner_text()
 
@@ -138,7 +139,7 @@ def test_zip_entries_and_first_page(signed_in: Any, tmp_path: Path) -> None:
     table.wait_for()
     assert "1 file in the archive" in table.inner_text()
     assert re.search(r"\.png\s+\d+(\.\d)? KB", table.locator("tbody").inner_text())
-    page.wait_for_function("document.querySelector('.result-card figure img')?.naturalWidth > 0")
+    wait_until(page, "document.querySelector('.result-card figure img')?.naturalWidth > 0")
 
 
 def test_video_result_plays_in_the_page(signed_in: Any, tmp_path: Path) -> None:

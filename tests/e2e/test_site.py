@@ -10,7 +10,15 @@ import pytest
 from PIL import Image
 
 from tests.e2e.conftest import sign_in
-from tests.e2e.helpers import JOB_TIMEOUT, axe_violations, jpeg, open_tool, pdf, set_field
+from tests.e2e.helpers import (
+    JOB_TIMEOUT,
+    axe_violations,
+    jpeg,
+    open_tool,
+    pdf,
+    set_field,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -62,6 +70,11 @@ def test_convert_an_image_end_to_end(signed_in: Any, tmp_path: Path) -> None:
     first = page.locator(".history-item").first
     first.get_by_text("completed").wait_for()
     assert "blue.jpg" in first.inner_text()
+    # Seed 000: a completed badge is green; the history sidebar stays in view and scrolls.
+    assert "text-bg-success" in (first.locator(".badge").get_attribute("class") or "")
+    sidebar = page.locator(".history-sidebar")
+    assert sidebar.evaluate("e => getComputedStyle(e).position") == "sticky"
+    assert sidebar.evaluate("e => getComputedStyle(e).overflowY") == "auto"
     with page.expect_download() as again:
         first.get_by_role("button", name="Download").click()
     assert Path(again.value.path()).read_bytes() == data
@@ -164,7 +177,7 @@ def test_keyboard_only_flow(page: Any, api_key: str, tmp_path: Path) -> None:
     page.wait_for_load_state("networkidle")
 
     page.locator("#file-input").focus()
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'file-input'")
+    wait_until(page, "document.activeElement && document.activeElement.id === 'file-input'")
     page.keyboard.press("Space")
     for _ in range(200):  # the sync API delivers events while it waits in a Playwright call
         if choosers:

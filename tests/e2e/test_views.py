@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE
-from tests.e2e.helpers import JOB_TIMEOUT, axe_violations, jpeg, open_tool, pdf, start
+from tests.e2e.helpers import JOB_TIMEOUT, axe_violations, jpeg, open_tool, pdf, start, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -111,11 +111,12 @@ def test_global_history_filters_and_job_page(signed_in: Any, tmp_path: Path) -> 
     page.locator("#filter-status").select_option("")
     page.locator('.history-item[data-tool="unit-converter"]').first.wait_for()
     page.locator("#filter-tool").select_option("image-format-converter")
-    page.wait_for_function(
+    wait_until(
+        page,
         """() => {
           const rows = [...document.querySelectorAll('.history-item')]
           return rows.length > 0 && rows.every((r) => r.dataset.tool === 'image-format-converter')
-        }"""
+        }""",
     )
     row.wait_for()
 

@@ -259,7 +259,7 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
       h('div', { class: 'col-lg-8' },
         h('section', { class: 'card shadow-sm', 'aria-label': 'Run the tool' },
           h('div', { class: 'card-body' }, formElement, progressArea, live))),
-      h('div', { class: 'col-lg-4' }, history.element)))
+      h('div', { class: 'col-lg-4' }, h('div', { class: 'history-sidebar' }, history.element))))
   view.dispose = () => {
     abort?.abort()
     panel.stop()
