@@ -31,7 +31,10 @@ except Exception as exc:
     outcome = type(explained or exc).__name__
 print(json.dumps({
     "outcome": outcome,
-    "self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking parent across
+    # exec, so it would report this report's own size, not the tool's.
+    "self_mb": next(int(line.split()[1]) for line in open("/proc/self/status")
+                    if line.startswith("VmHWM:")) // 1024,
     "children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024,
 }))
 """
@@ -87,7 +90,8 @@ def main(outcomes_path: str, report_path: str) -> None:
         "message and a stable code (or a correct output), uploads and partial outputs deleted,\n"
         "no network fetch (a local listener), devhost alive and an ordinary job completing\n"
         "after each batch. Peak RSS is measured by running the tool alone once more in a fresh\n"
-        "process: the tool's process, and the largest process it started (FFmpeg).\n\n"
+        "process: the tool's process (its VmHWM), and the largest process it started (FFmpeg;\n"
+        "an upper bound: Linux counts the tool's size at the fork into the child's peak).\n\n"
         f"{len(outcomes)} cases: {summary}. Seconds are end to end through the pipeline on a\n"
         "shared 2-core machine (load varies); they are not benchmarks.\n\n"
         "| case | tool | final | code | message | s | tool RSS MB | child RSS MB |\n"
