@@ -5,7 +5,7 @@ from __future__ import annotations
 from azure.identity import DefaultAzureCredential
 
 from shared.settings import Settings
-from shared.storage import Storage
+from shared.storage import WHOLE_READ_BYTES, Storage
 
 
 def test_identity_based_clients_use_derived_urls_and_the_client_id() -> None:
@@ -31,3 +31,13 @@ def test_connection_string_clients_and_base64_queue(settings: Settings) -> None:
     queue = storage.queue("data-jobs")
     assert queue is storage.queue("data-jobs")  # one client per queue per process
     assert type(queue._message_encode_policy).__name__ == "TextBase64EncodePolicy"
+
+
+def test_small_blobs_are_read_in_one_request_large_ones_in_bounded_ranges(
+    settings: Settings,
+) -> None:
+    storage = Storage(settings)
+    assert storage.blob_reader._config.max_single_get_size == WHOLE_READ_BYTES
+    assert storage.blob_service._config.max_single_get_size == 4 * 1024 * 1024
+    for client in (storage.blob_reader, storage.blob_service):
+        assert client._config.max_chunk_get_size == 4 * 1024 * 1024

@@ -8,12 +8,15 @@ blob written after the job left `pending` is deleted, and deletes take snapshots
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import parse_qs
 
+import pytest
 from azure.storage.blob import BlobClient
 
 from shared.api import executions as api_executions
 from shared.context import Services
+from shared.pipeline import process
 from shared.pipeline.ingest import ingest_blob
 from shared.pipeline.process import process_message
 from tests.unit.shared.test_flow import (
@@ -93,7 +96,12 @@ def test_an_overwrite_after_the_check_never_reaches_the_tool(services: Services,
     assert answer["errorCode"] in ("upload_missing", "upload_changed")
 
 
-def test_an_overwrite_racing_the_processor_fails_the_job(services: Services, key: str) -> None:
+@pytest.mark.parametrize("whole_read", [True, False], ids=["whole-read", "flat-memory"])
+def test_an_overwrite_racing_the_processor_fails_the_job(
+    services: Services, key: str, whole_read: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small uploads are read in one request, larger ones by ranges: both pin the ETag.
+    monkeypatch.setattr(process, "WHOLE_READ_BYTES", 1 << 30 if whole_read else 0)
     body, _ = _queued(services, key, b"checked content")
     # The overwrite's event has not been handled yet when the processor downloads.
     BlobClient.from_blob_url(body["upload"]["url"]).upload_blob(b"other", overwrite=True)
@@ -110,6 +118,22 @@ def test_a_duplicate_event_for_the_checked_version_keeps_the_upload(
     assert client.exists()
     _process(services, body["executionId"])
     assert status_of(services, key, body["executionId"])["status"] == "completed"
+
+
+@pytest.mark.parametrize("whole_read", [True, False], ids=["whole-read", "flat-memory"])
+def test_the_tool_gets_the_checked_bytes_by_either_read(
+    services: Services, key: str, whole_read: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(process, "WHOLE_READ_BYTES", 1 << 30 if whole_read else 0)
+    data = bytes(range(256)) * 64
+    body, _ = _queued(services, key, data)
+    _process(services, body["executionId"])
+    answer = status_of(services, key, body["executionId"])
+    assert answer["status"] == "completed", answer
+    output = services.storage.blob_service.get_container_client("data-processed")
+    (stored,) = [b for b in output.list_blobs() if body["executionId"] in b.name]
+    encoded = output.download_blob(stored.name).readall()
+    assert base64.b64decode(encoded) == data
 
 
 def test_an_upload_after_completion_is_deleted_unchecked(services: Services, key: str) -> None:
