@@ -6,8 +6,10 @@ Reads nothing from the environment itself: pass `base_url` and `api_key`
 
 from __future__ import annotations
 
+import email.utils
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -22,6 +24,26 @@ FINAL_STATUSES = frozenset({"completed", "failed", "expired"})
 ByteProgress = Callable[[int, int], None]
 """progress(bytes_done, bytes_total)."""
 StatusCallback = Callable[[dict[str, Any]], None]
+
+
+MAX_RETRY_AFTER = 30.0
+"""The longest Retry-After a call waits out (once) before giving up with the 429."""
+
+
+def retry_after(response: httpx.Response) -> float:
+    """Seconds the answer asks to wait (Retry-After in seconds or as an HTTP date), or 0."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return 0.0
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _transient(error: ApiError) -> bool:
@@ -61,11 +83,21 @@ class MagicToolboxClient:
 
     # -- raw routes ---------------------------------------------------------------------------
 
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; a 429 is honoured once (its Retry-After waited out, when short)."""
+        for attempt in (1, 2):
+            try:
+                response = self._http.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                raise ApiError(0, f"cannot reach {self.base_url}: {exc}") from None
+            wait = retry_after(response)
+            if response.status_code != 429 or attempt == 2 or wait > MAX_RETRY_AFTER:
+                return response
+            time.sleep(wait)
+        raise AssertionError("unreachable")
+
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self._http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise ApiError(0, f"cannot reach {self.base_url}: {exc}") from None
+        response = self._send(method, path, **kwargs)
         self._raise_for(response)
         if response.status_code == 204 or not response.content:
             return None
@@ -127,7 +159,7 @@ class MagicToolboxClient:
 
     def download_url(self, execution_id: str) -> str:
         """The short-lived SAS URL the download route redirects to (the key is not sent there)."""
-        response = self._http.get(f"/v1/executions/{execution_id}/download/")
+        response = self._send("GET", f"/v1/executions/{execution_id}/download/")
         if response.status_code in (301, 302, 303, 307, 308):
             return response.headers["Location"]
         self._raise_for(response)
@@ -187,9 +219,12 @@ class MagicToolboxClient:
         except ValueError:
             body = {}
         error_type = AuthError if response.status_code == 401 else ApiError
-        raise error_type(
+        error = error_type(
             response.status_code, body.get("error") or "request failed", code=body.get("code")
         )
+        if "Retry-After" in response.headers:
+            error.retry_after = retry_after(response)
+        raise error
 
     # -- steps of a conversion ----------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import argparse
 import difflib
 import io
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -252,6 +253,9 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "magictoolbox") -> in
     except AuthError as exc:
         return _fail(f"{exc}: check MAGICTOOLBOX_API_KEY or --api-key", EXIT_USAGE)
     except ApiError as exc:
+        if exc.status_code == 429:
+            later = f" in {math.ceil(exc.retry_after)} s" if exc.retry_after else " later"
+            return _fail(f"{exc}: try again{later}", EXIT_UNREACHABLE)
         if exc.unreachable:
             return _fail(f"{exc} (is the service running at {args.api_url}?)", EXIT_UNREACHABLE)
         usage = exc.status_code in (400, 404, 409, 413, 415, 422)

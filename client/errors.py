@@ -32,6 +32,8 @@ class ApiError(ClientError):
         super().__init__(message)
         self.status_code = status_code
         self.code = code
+        self.retry_after: float | None = None
+        """Seconds the API asked to wait (its Retry-After), when it said."""
 
     @property
     def unreachable(self) -> bool:

@@ -1,10 +1,14 @@
 """Failed authentications, limited per client address and per key id (brute force).
 
-Every wrong key costs the caller's address, and the key id it names (`mtb_<keyid>_...`), one
-token of a bucket holding `per_minute` tokens and refilled continuously. While either bucket
-is empty, requests from that address or for that key id answer 429 with Retry-After before
-any key is checked, right or wrong. Per process, like the request rate limit: each instance
-counts what it sees. Requests without a key are not guesses and cost nothing.
+Every wrong key costs the caller's address, and the key id it names (`mtb_<keyid>_...`, also
+when what follows is malformed), one token of a bucket holding `per_minute` tokens and
+refilled continuously. Keys of another shape (a DEV_API_KEY a person chose, sent as
+X-API-Key or Bearer alike) name no key id: theirs is a hash of the whole key, so a guess can
+aim at no particular key and each guess would name a new id; the address limit covers them.
+While either bucket is empty, requests from that address or for that key id answer 429 with
+Retry-After before any key is checked, right or wrong. Per process, like the request rate
+limit: each instance counts what it sees. Requests without a key are not guesses and cost
+nothing.
 
 The client address is the last `X-Forwarded-For` hop: the one the platform's front end
 appended (a client can forge the earlier ones, not the last); without the header (devhost)
@@ -19,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from shared.errors import RateLimitedError
-from shared.keys import key_id_of
+from shared.keys import named_key_id
 
 __all__ = ["FailedAuthLimiter", "client_address"]
 
@@ -42,8 +46,8 @@ class FailedAuthLimiter:
 
     def _subjects(self, address: str, key: str | None) -> list[str]:
         subjects = [f"addr:{address}"]
-        key_id = key_id_of(key) if key else None
-        if key_id and not key_id.startswith("h"):  # only well-formed keys name a key id
+        key_id = named_key_id(key) if key else None
+        if key_id:
             subjects.append(f"key:{key_id}")
         return subjects
 

@@ -40,6 +40,7 @@ __all__ = [
     "TransientError",
     "UnauthorizedError",
     "UnsupportedTypeError",
+    "storage_unavailable",
 ]
 
 
@@ -137,3 +138,15 @@ class JobFailedError(ApiError):
 class ServiceUnavailableError(ApiError):
     status = 503
     default_code = "unavailable"
+
+
+STORAGE_RETRY_AFTER_SECONDS = 5
+
+
+def storage_unavailable() -> ServiceUnavailableError:
+    """503 with Retry-After: storage did not answer (an outage, a restart). Never a 401 or
+    a 500: the caller's request may be right, and trying again later is the remedy."""
+    return ServiceUnavailableError(
+        "Storage is unavailable; try again",
+        headers={"Retry-After": str(STORAGE_RETRY_AFTER_SECONDS)},
+    )

@@ -3,7 +3,8 @@
 Key format `mtb_<keyid>_<secret>`: the key id is the RowKey, so a check is one point read
 and a constant-time compare of hashes. A key of another shape (a DEV_API_KEY a person
 chose) is stored by its hash all the same, under a key id derived from that hash.
-Fail closed: no table, no entity, a revoked key or any storage error all mean "no".
+Fail closed: no table, no entity or a revoked key mean "no"; a storage error means "not now"
+(503 with Retry-After, never a 401 that would blame the key).
 
     python -m shared.keys create --tenant NAME [--key KEY] [--admin]
     python -m shared.keys list
@@ -31,7 +32,9 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.data.tables import TableClient
 
-__all__ = ["ApiKey", "KeyStore", "key_id_of"]
+from shared.errors import storage_unavailable
+
+__all__ = ["ApiKey", "KeyStore", "key_id_of", "named_key_id"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,17 @@ _CACHE_SECONDS = 30.0  # a revoked key keeps working this long on a warm instanc
 
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+_NAMED_ID = re.compile(r"^mtb_(?P<id>[a-z0-9]{12})_")
+
+
+def named_key_id(key: str) -> str | None:
+    """The key id a presented key names in the clear (`mtb_<keyid>_...`), whatever follows
+    it, or None. A key of another shape names none: its stored id is derived from a hash of
+    the whole key, so it is as secret as the key and every guess would name another one."""
+    match = _NAMED_ID.match(key)
+    return match.group("id") if match else None
 
 
 def key_id_of(key: str) -> str:
@@ -118,7 +132,8 @@ class KeyStore:
         return True
 
     def tenant_for(self, key: str) -> str | None:
-        """The tenant owning `key`, or None: unknown, revoked, malformed or storage down."""
+        """The tenant owning `key`, or None: unknown, revoked or malformed. Storage down:
+        ServiceUnavailableError."""
         found = self._lookup(key)
         return found[0] if found else None
 
@@ -139,9 +154,11 @@ class KeyStore:
             entity = self.table.get_entity(PARTITION, key_id_of(key))
         except ResourceNotFoundError:
             return None
-        except Exception:
-            log.exception("api key lookup failed; refusing the request")
-            return None
+        except Exception as exc:
+            # Still closed, but a 503 and not a 401: the key may be right, and a storage
+            # outage must not count as a wrong key against the caller's address.
+            log.warning("api key lookup failed (%s); refusing the request", type(exc).__name__)
+            raise storage_unavailable() from None
         if not hmac.compare_digest(str(entity.get("hash", "")), _hash(key)):
             return None
         tenant, scopes = str(entity["tenant"]), _scopes(entity)

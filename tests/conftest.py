@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
 
 from devhost.azurite import Azurite, start_azurite
+from tests.support import started_or_skip
 
 
 @pytest.fixture(scope="session")
 def azurite() -> Iterator[Azurite]:
     """A real Azurite (blob, queue, table) on free ports, in memory, for the whole session."""
-    try:
-        instance = start_azurite()
-    except Exception as exc:  # Azurite missing: skip locally, fail in CI
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Azurite unavailable: {exc}")
+    instance = started_or_skip(start_azurite)
     yield instance
     instance.stop()
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO, TypeVar
 
+from azure.core.exceptions import HttpResponseError, ServiceRequestError, ServiceResponseError
 from pydantic import BaseModel, ValidationError
 
 from shared import tracing
@@ -28,6 +29,7 @@ from shared.errors import (
     ForbiddenError,
     ServiceUnavailableError,
     UnauthorizedError,
+    storage_unavailable,
 )
 from shared.settings import SettingsError
 
@@ -225,8 +227,15 @@ def error_response(exc: Exception, request: ApiRequest) -> ApiResponse:
         exc = ServiceUnavailableError(
             "The app is not configured", details=str(exc), code="not_configured"
         )
+    if _storage_down(exc):
+        path = request.url.split("?")[0]
+        log.warning("storage unavailable answering %s %s: %s", request.method, path, exc)
+        exc = storage_unavailable()
     if isinstance(exc, ApiError):
-        return json_response(exc.status, exc.body(), exc.headers)
+        headers = dict(exc.headers)
+        if exc.status == 503:
+            headers.setdefault("Retry-After", storage_unavailable().headers["Retry-After"])
+        return json_response(exc.status, exc.body(), headers)
     log.error(
         "unexpected error answering %s %s",
         request.method,
@@ -236,6 +245,13 @@ def error_response(exc: Exception, request: ApiRequest) -> ApiResponse:
     return json_response(
         500, {"error": "Internal error", "details": None, "code": "internal_error"}
     )
+
+
+def _storage_down(exc: Exception) -> bool:
+    """Storage did not answer (after the SDK's own retries), or answered with a 5xx."""
+    if isinstance(exc, ServiceRequestError | ServiceResponseError):
+        return True
+    return isinstance(exc, HttpResponseError) and (exc.status_code or 0) >= 500
 
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")

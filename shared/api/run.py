@@ -25,6 +25,7 @@ from shared.api.http import (
     request_field,
     request_parameters,
 )
+from shared.api.multipart import check_request
 from shared.context import Services
 from shared.errors import (
     BadRequestError,
@@ -49,6 +50,10 @@ SYNC_TIMEOUT_SECONDS = 60
 
 def run(services: Services, request: ApiRequest, caller: Caller) -> ApiResponse:
     """The route handler: the file and parameters from the request."""
+    check_request(request)
+    tool = find_tool(request.route["tool"])
+    if tool.sync and tool.takes_files and tool.min_files > 0 and not request.is_multipart:
+        raise BadRequestError("This tool needs a file: send it as multipart/form-data field `file`")
     file = request.file
     return run_sync(
         services,

@@ -16,6 +16,7 @@ from shared.api.http import (
     parse_body,
     request_parameters,
 )
+from shared.api.multipart import check_request
 from shared.api.views import JobRequest, UploadRequest
 from shared.context import Services
 from shared.errors import BadRequestError, TooLargeError
@@ -98,6 +99,7 @@ def convert(services: Services, request: ApiRequest, caller: Caller) -> ApiRespo
     Tool parameters come as a JSON `parameters` field, as separate form fields
     (`-F outputFormat=png`), or both; a field the tool does not know is refused by name.
     """
+    check_request(request)
     if request.file is None:
         raise BadRequestError("Send the file as multipart/form-data field `file`")
     tool = find_tool(request.route["tool"])

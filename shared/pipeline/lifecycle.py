@@ -26,7 +26,7 @@ from shared.errors import ServiceUnavailableError
 from shared.jobs import InputFile, Job
 from shared.naming import new_execution_id, processed_container, queue_name, uploads_container
 from shared.pipeline import webhooks
-from shared.states import JobStatus
+from shared.states import TERMINAL, JobStatus
 
 __all__ = [
     "PROGRESS_INTERVAL",
@@ -247,10 +247,18 @@ def complete(
     }
     completed = services.jobs.transition(job, JobStatus.COMPLETED, **changes)
     if completed is None:
-        # Someone else finished or failed the job meanwhile: our output is an orphan.
-        services.storage.blob_service.get_blob_client(
-            processed_container(job.category), blob
-        ).delete_blob(delete_snapshots="include")
+        # Another attempt moved the job meanwhile (a redelivery while this one was stuck).
+        # Every attempt writes the same blob name, so the output is an orphan only when the
+        # job ended without claiming it; deleting it otherwise deletes the job's output.
+        current = services.jobs.get(job.tenant, job.execution_id)
+        if current is None or (
+            current.status in TERMINAL
+            and not (current.status == JobStatus.COMPLETED and current.output_blob == blob)
+        ):
+            with contextlib.suppress(ResourceNotFoundError):
+                services.storage.blob_service.get_blob_client(
+                    processed_container(job.category), blob
+                ).delete_blob(delete_snapshots="include")
         return
     _finished(services, completed)
 

@@ -52,6 +52,9 @@ class StoredOutput:
 def _start(services: Services, job: Job, message_id: str | None) -> Job | None:
     if job.status in TERMINAL:
         log.info("job %s: message for a job already %s; ignored", job.execution_id, job.status)
+        # A worker killed between the final write and deleting the uploads left them: this
+        # redelivery of its message is the one chance to finish that (a no-op otherwise).
+        lifecycle.delete_uploads(services, job)
         return None
     if job.status == JobStatus.PENDING:
         if not job.inputs or not all(f.arrived for f in job.inputs):

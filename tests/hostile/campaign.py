@@ -3,6 +3,7 @@ judge what came back against what the case allows."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -149,8 +150,23 @@ def _tenant(api: httpx.Client, services: Services) -> str:
 
 
 def normal_job_completes(api: httpx.Client) -> None:
-    """After a batch: devhost alive and an ordinary job still completing."""
+    """After a batch: devhost alive and an ordinary job still completing, inline and
+    through the whole queued flow (upload, ingest, queue, worker, output)."""
     assert api.get("/health").status_code == 200
     answer = api.post("/v1/tools/base64-codec/run/", files={"file": ("ok.txt", b"still fine")})
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "completed"
+    data = b"an ordinary file\n" * 100
+    created = api.post(
+        "/v1/tools/base64-codec/uploads/", json={"filename": "ok.txt", "size": len(data)}
+    )
+    assert created.status_code == 201, created.text
+    job = created.json()
+    BlobClient.from_blob_url(job["upload"]["url"]).upload_blob(data, overwrite=True)
+    deadline = time.monotonic() + MARGIN_SECONDS
+    while (status := api.get(job["statusUrl"]).json())["status"] not in ("completed", "failed"):
+        assert time.monotonic() < deadline, f"an ordinary job still {status['status']}"
+        time.sleep(POLL_SECONDS)
+    assert status["status"] == "completed", status
+    output = api.get(f"/v1/executions/{job['executionId']}/download/", follow_redirects=True)
+    assert output.content == base64.b64encode(data)

@@ -54,6 +54,10 @@ class Listener:
 @pytest.fixture(scope="package")
 def listener() -> Iterator[Listener]:
     instance = Listener()
+    # The listener must be able to tell: one request of our own is recorded, then forgotten.
+    assert httpx.get(f"{instance.url}/probe", timeout=10).status_code == 200
+    assert instance.hits == ["/probe"], instance.hits
+    instance.hits.clear()
     yield instance
     instance.close()
 

@@ -394,6 +394,7 @@ CASES: list[Case] = [
                 b"\x1a\x45\xdf\xa3ffconcat version 1.0\nfile '" + url.encode() + b"/a.mp4'\n"
             )
         ),
+        ci=True,  # points FFmpeg at the listener: CI checks nothing is fetched
     ),
     Case(
         "concat-protocol-name",
@@ -476,6 +477,7 @@ CASES: list[Case] = [
             )
         ),
         message="(?i)DTD or entities",
+        ci=True,  # points the XML parser at the listener: CI checks nothing is fetched
     ),
     Case(
         "gpx-external-dtd",

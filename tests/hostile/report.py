@@ -3,7 +3,8 @@
 Reads the pipeline outcomes the campaign recorded (HOSTILE_REPORT, one JSON line per case)
 and runs each case once more through its tool alone, in a fresh process, to measure the
 tool tree's peak resident memory: the tool's own process, and the largest process it
-started (FFmpeg). Usage: python -m tests.hostile.report OUTCOMES.jsonl RELIABILITY.md
+started (FFmpeg). Appends the fault campaigns' outcomes (FAULTS_REPORT of tests/faults) when given.
+Usage: python -m tests.hostile.report OUTCOMES.jsonl RELIABILITY.md [FAULTS.jsonl]
 """
 
 from __future__ import annotations
@@ -67,7 +68,42 @@ def measure(case_name: str) -> dict[str, object]:
     return json.loads(lines[-1]) if lines else {"outcome": f"exit {done.returncode}"}
 
 
-def main(outcomes_path: str, report_path: str) -> None:
+FAULTS_INTRO = """
+## Faults
+
+`tests/faults/` (full runs: `FAULTS_FULL=1`; `make test` runs small ones): jobs submitted
+as any client does (create, SAS upload) to devhost with two workers on an Azurite that keeps
+its data on disk, then judged: every job final, a completed one with exactly one output
+blob holding the right bytes, no upload left behind, devhost alive.
+
+- **worker-kills**: a worker process SIGKILLed at random points while jobs are in flight
+  (every other kill while it runs a tool); devhost starts a new one, the killed jobs'
+  messages come back once their hold lapses. *retried*: jobs that needed more than one
+  attempt. A job killed on all five deliveries would end `failed` (poison queue).
+- **storage-restart**: Azurite stopped while jobs are queued and in flight, the API
+  checked meanwhile (503 with Retry-After, not 401 or 500; /ready says not ready at once),
+  then started again on the same data and ports: every job completes.
+
+| campaign | jobs | faults | outcome | retried | seed |
+| --- | ---: | ---: | --- | ---: | ---: |
+"""
+
+
+def faults_section(path: str) -> str:
+    runs = [json.loads(line) for line in Path(path).read_text().splitlines() if line]
+    rows = []
+    for run in runs:
+        faults = run.get("kills", run.get("outages", ""))
+        unit = "kills" if "kills" in run else "outages"
+        outcome = ", ".join(f"{n} {status}" for status, n in sorted(run["outcome"].items()))
+        rows.append(
+            f"| {run['campaign']} | {run['jobs']} | {faults} {unit} | {outcome} | "
+            f"{run.get('retried', '')} | {run.get('seed', '')} |"
+        )
+    return FAULTS_INTRO + "\n".join(rows) + "\n"
+
+
+def main(outcomes_path: str, report_path: str, faults_path: str | None = None) -> None:
     outcomes = [json.loads(line) for line in Path(outcomes_path).read_text().splitlines() if line]
     rows = []
     for outcome in outcomes:
@@ -82,7 +118,7 @@ def main(outcomes_path: str, report_path: str) -> None:
         counts[outcome["status"]] = counts.get(outcome["status"], 0) + 1
     summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     Path(report_path).write_text(
-        "# Reliability: the hostile campaign\n\n"
+        "# Reliability: the hostile campaign and faults\n\n"
         "Written by `make reliability` (do not edit by hand): every case of the hostile corpus\n"
         "(`tests/hostile/corpus.py`, generated at run time) sent through the real flow on\n"
         "Azurite + devhost (HTTP → SAS upload → ingest → tool), judged by\n"
@@ -95,9 +131,12 @@ def main(outcomes_path: str, report_path: str) -> None:
         f"{len(outcomes)} cases: {summary}. Seconds are end to end through the pipeline on a\n"
         "shared 2-core machine (load varies); they are not benchmarks.\n\n"
         "| case | tool | final | code | message | s | tool RSS MB | child RSS MB |\n"
-        "| --- | --- | --- | --- | --- | ---: | ---: | ---: |\n" + "\n".join(rows) + "\n"
+        "| --- | --- | --- | --- | --- | ---: | ---: | ---: |\n"
+        + "\n".join(rows)
+        + "\n"
+        + (faults_section(faults_path) if faults_path else "")
     )
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:4])

@@ -128,3 +128,70 @@ def test_params_are_json_when_they_parse() -> None:
     assert parse_param("fromUnit=km/h") == ("fromUnit", "km/h")
     with pytest.raises(argparse.ArgumentTypeError, match="NAME=VALUE"):
         parse_param("quality")
+
+
+class _Throttling:
+    """A local API that answers 429 with `retry_after` to its first `limited` requests."""
+
+    def __init__(self, limited: int, retry_after: str) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests = 0
+        rig, first = self, limited
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                rig.requests += 1
+                throttled = rig.requests <= first
+                body = (
+                    {"error": "Too many requests", "details": None, "code": "rate_limited"}
+                    if throttled
+                    else {"count": 0, "results": []}
+                )
+                data = json.dumps(body).encode()
+                self.send_response(429 if throttled else 200)
+                if throttled:
+                    self.send_header("Retry-After", retry_after)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("limited", "retry_after", "code", "requests", "said"),
+    [
+        (1, "0", 0, 2, ""),  # waited once, then answered
+        (5, "1", 3, 2, "try again in 1 s"),  # waited once, still limited: try later
+        (5, "3600", 3, 1, "try again in 3600 s"),  # too long to wait: try later at once
+    ],
+    ids=["once", "twice", "long"],
+)
+def test_a_rate_limited_call_waits_once_then_exits_3(
+    capsys: pytest.CaptureFixture[str],
+    limited: int,
+    retry_after: str,
+    code: int,
+    requests: int,
+    said: str,
+) -> None:
+    api = _Throttling(limited, retry_after)
+    try:
+        assert main(["--api-url", api.url, "--api-key", "k", "history"]) == code
+    finally:
+        api.close()
+    assert api.requests == requests
+    assert said in capsys.readouterr().err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,6 +12,7 @@ from devhost.azurite import Azurite, start_azurite
 from shared.context import Services
 from shared.provision import provision
 from shared.settings import Settings
+from tests.support import started_or_skip
 
 
 class Clock:
@@ -32,12 +32,7 @@ class Clock:
 def own_azurite() -> Iterator[Azurite]:
     """An Azurite of our own: a devhost left running by another package's tests must not
     ingest or process the jobs these tests drive by hand."""
-    try:
-        instance = start_azurite()
-    except Exception as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Azurite unavailable: {exc}")
+    instance = started_or_skip(start_azurite)
     yield instance
     instance.stop()
 

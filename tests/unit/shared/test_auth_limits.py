@@ -79,3 +79,37 @@ def test_rotating_addresses_cannot_grow_memory_without_bound() -> None:
         limiter.failed("z", "k")
         limiter.failed("z", "k")
         limiter.check("z", "k")
+
+
+@pytest.mark.parametrize(
+    "guess",
+    [
+        "mtb_habcdef12345_" + "x" * 24,  # an id starting with h, as `--key` may create
+        "mtb_abcdefabcdef_short",  # a malformed secret still names the id
+        "mtb_abcdefabcdef_" + "x" * 300,  # longer than any key: never looked up
+    ],
+)
+def test_every_guess_that_names_a_key_id_counts_against_it(guess: str) -> None:
+    limiter = FailedAuthLimiter(2, clock=Ticks())
+    key_id = guess[4:16]
+    limiter.failed("a1", guess)
+    limiter.failed("a2", guess)
+    with pytest.raises(RateLimitedError):
+        limiter.check("a3", f"mtb_{key_id}_{'y' * 24}")
+
+
+def test_keys_of_another_shape_are_limited_per_address_only(services: Services) -> None:
+    """A chosen key names no key id (its stored id hashes the whole key): each guess would be
+    its own id, so only the address counts, for X-API-Key and Bearer alike."""
+    ticks = Ticks()
+    services.auth_failures = FailedAuthLimiter(2, clock=ticks)  # type: ignore[misc]
+    assert _history(services, "my-own-dev-key-1", "192.0.2.1")[0] == 401
+    assert _history(services, "my-own-dev-key-2", "192.0.2.2")[0] == 401
+    assert _history(services, "my-own-dev-key-3", "192.0.2.3")[0] == 401  # new address: no 429
+    request = ApiRequest(
+        method="GET",
+        url="http://h/api/v1/executions/",
+        headers={"Authorization": "Bearer my-own-dev-key-4", "X-Forwarded-For": "192.0.2.3"},
+    )
+    assert handle(services, request, api_executions.history).status == 401
+    assert _history(services, "my-own-dev-key-5", "192.0.2.3")[0] == 429  # that address: yes

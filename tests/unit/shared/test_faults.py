@@ -4,17 +4,19 @@ touched and everything expired gone."""
 
 from __future__ import annotations
 
+import base64
 import threading
+from pathlib import Path
 
 import pytest
 
 from shared.context import Services
 from shared.jobs import Job
 from shared.naming import new_execution_id
-from shared.pipeline import cleanup
+from shared.pipeline import cleanup, lifecycle
 from shared.pipeline.cleanup import sweep
 from shared.pipeline.ingest import ingest_blob
-from shared.pipeline.process import process_message
+from shared.pipeline.process import process_message, run_and_store
 from shared.states import JobStatus
 from tests.unit.shared.test_cleanup import _completed
 from tests.unit.shared.test_flow import blob_client, messages_for, start_upload, upload
@@ -102,7 +104,7 @@ def test_a_sweep_killed_part_way_is_finished_by_the_next(
 _WORKER = """
 import sys
 from shared.context import Services
-from shared.pipeline.process import process_message
+from shared.pipeline.process import process_message, run_and_store
 from shared.settings import Settings
 services = Services(Settings(storage_connection_string=sys.argv[1]))
 process_message(services, sys.argv[2], message_id=sys.argv[3])
@@ -139,3 +141,77 @@ def test_a_worker_killed_at_any_point_leaves_one_final_job_and_one_output(
         assert job is not None and job.status == JobStatus.COMPLETED, job
         processed = services.storage.blob_service.get_container_client("data-processed")
         assert len(list(processed.list_blobs(name_starts_with=f"{tenant}/{execution_id}"))) == 1
+
+
+def _two_attempts(services: Services, key: str, tenant: str, data: bytes) -> tuple[Job, Job]:
+    """The same message's attempt 1 (still running) and attempt 2 (its redelivery, after
+    attempt 1's hold on the message ran out during a storage outage)."""
+    body = start_upload(services, key, "a.bin", data)
+    upload(body, data)
+    ingest_blob(services, blob_client(services, body["upload"]["url"]))
+    queued = services.jobs.get(tenant, body["executionId"])
+    assert queued is not None
+    first = lifecycle.start(services, queued, "m1")
+    assert first is not None
+    second = lifecycle.start(services, first, "m1")
+    assert second is not None and second.attempts == 2
+    return first, second
+
+
+def _finish(services: Services, job: Job, tmp: Path) -> None:
+    work = tmp / f"attempt{job.attempts}"
+    work.mkdir(parents=True)
+    paths = [work / "in.bin"]
+    paths[0].write_bytes(b"same input")
+    out = run_and_store(services, job, inputs=paths, workdir=work, timeout=60)
+    lifecycle.complete(services, job, name=out.name, blob=out.blob, size=out.size, seconds=1)
+
+
+@pytest.mark.parametrize("late", ["first", "second"])
+def test_the_attempt_that_loses_the_race_leaves_the_winners_output(
+    services: Services, key: str, tenant: str, tmp_path: Path, late: str
+) -> None:
+    """Both attempts write the job's one output name; whichever completes second finds the
+    job completed (or its CAS stale) and must not delete what the job now points to."""
+    first, second = _two_attempts(services, key, tenant, b"same input")
+    order = [second, first] if late == "first" else [first, second]
+    for attempt in order:
+        _finish(services, attempt, tmp_path)
+    job = services.jobs.get(tenant, first.execution_id)
+    assert job is not None and job.status == JobStatus.COMPLETED and job.output_blob
+    output = services.storage.blob_service.get_blob_client("data-processed", job.output_blob)
+    assert output.download_blob().readall() == base64.b64encode(b"same input")
+
+
+def test_an_output_no_job_claims_is_deleted(
+    services: Services, key: str, tenant: str, tmp_path: Path
+) -> None:
+    first, second = _two_attempts(services, key, tenant, b"same input")
+    lifecycle.fail(services, second, "gave up", "processing_failed")
+    _finish(services, first, tmp_path)
+    processed = services.storage.blob_service.get_container_client("data-processed")
+    assert list(processed.list_blobs(name_starts_with=f"{tenant}/{first.execution_id}")) == []
+
+
+def test_a_redelivery_after_a_crash_past_the_final_write_deletes_the_uploads(
+    services: Services, key: str, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between `completed` and deleting the uploads: the message comes back and
+    finds the job completed; it must still remove what the dead attempt left."""
+    body = start_upload(services, key, "a.bin", b"left behind")
+    upload(body, b"left behind")
+    stored = blob_client(services, body["upload"]["url"])
+    ingest_blob(services, stored)
+    [(message_id, text)] = messages_for(services, body["executionId"])
+
+    def killed(*args: object) -> None:
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(lifecycle, "delete_uploads", killed)
+    with pytest.raises(SystemExit):
+        process_message(services, text, message_id=message_id)
+    monkeypatch.undo()
+    job = services.jobs.get(tenant, body["executionId"])
+    assert job is not None and job.status == JobStatus.COMPLETED and stored.exists()
+    process_message(services, text, message_id=message_id)
+    assert not stored.exists()
