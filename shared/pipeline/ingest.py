@@ -2,10 +2,12 @@
 
 Reads only the blob's properties and first bytes; only block blobs are accepted, and the
 ETag of the version checked is recorded on the job for the processor's If-Match download.
-Multi-file jobs record each arrival on the job with compare-and-swap and queue when the
-last file is in. Events come at least once: a second event for the same version finds the
-job past `pending` (or the file already recorded) and does nothing; a blob written after
-the job left `pending` was never checked and is deleted.
+Each arrival is one compare-and-swap write, which also makes the job `queued` when it brings
+the last file in; then the message is sent. Events come at least once: a second event for
+the version checked finds the job past `pending` and, while the job is still `queued`,
+sends its message again (the first attempt may have died between the write and the send;
+the processor ignores a duplicate); a blob written after the job left `pending` was never
+checked and is deleted.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from shared.context import Services
 from shared.errors import PermanentError
 from shared.jobs import Job
 from shared.naming import parse_upload_blob
-from shared.pipeline.lifecycle import dispatch, fail, record_arrival
+from shared.pipeline.lifecycle import enqueue, fail, record_arrival
 from shared.pipeline.validation import check_arrival
 from shared.states import TERMINAL, JobStatus
 
@@ -49,7 +51,7 @@ def ingest_blob(services: Services, client: BlobClient) -> None:
 
 def _ingest(services: Services, client: BlobClient, job: Job) -> None:
     if job.status != JobStatus.PENDING:
-        _late_upload(job, client)
+        _late_upload(services, job, client)
         return
     index = next((i for i, f in enumerate(job.inputs) if f.blob == client.blob_name), None)
     tool = get_tool(job.tool)
@@ -85,8 +87,8 @@ def _ingest(services: Services, client: BlobClient, job: Job) -> None:
         return
 
     updated = record_arrival(services, job, index=index, size=size, etag=etag)
-    if updated is not None and all(f.arrived for f in updated.inputs):
-        dispatch(services, updated)
+    if updated is not None and updated.status == JobStatus.QUEUED:
+        enqueue(services, updated, with_record=True)
 
 
 def _head(client: BlobClient) -> tuple[bytes, int, str, str]:
@@ -108,19 +110,25 @@ def _head(client: BlobClient) -> tuple[bytes, int, str, str]:
     return head, size, properties.blob_type, properties.etag
 
 
-def _late_upload(job: Job, client: BlobClient) -> None:
+def _late_upload(services: Services, job: Job, client: BlobClient) -> None:
     """A blob event for a job past `pending`.
 
     The upload SAS stays valid after ingest checked the file. An event for the version that
-    was checked is a duplicate and is ignored; any other version was written afterwards and
-    was never checked, so it is deleted (the processor would refuse it anyway: it downloads
-    only the checked version). A finished job's uploads are all gone: anything there is late.
+    was checked is a duplicate or the retry of an attempt that failed after its write: while
+    the job is `queued` its message is sent again (it may never have gone out), otherwise the
+    event is ignored. Any other version was written afterwards and was never checked, so it
+    is deleted (the processor would refuse it anyway: it downloads only the checked
+    version). A finished job's uploads are all gone: anything there is late.
     """
     if job.status not in TERMINAL:
         checked = next((f.etag for f in job.inputs if f.blob == client.blob_name), None)
         try:
             current = client.get_blob_properties().etag
         except ResourceNotFoundError:
+            return
+        if checked is not None and current == checked and job.status == JobStatus.QUEUED:
+            log.info("job %s: event again for a queued job; message sent again", job.execution_id)
+            enqueue(services, job, with_record=True)
             return
         if checked is None or current == checked:
             log.info("job %s: ignored event for a job already %s", job.execution_id, job.status)

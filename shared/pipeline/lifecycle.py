@@ -1,6 +1,12 @@
 """Every write of a job's state, in one place: create, arrive, dispatch, queue, start,
 progress, complete, fail, resend, expire, remove; and the one job message model.
 
+A job costs as few storage transactions as its guarantees allow (docs/api.md lists
+them): a file's arrival and the move to `queued` are one write, and the message
+carries the record it was sent for (with its ETag), so the processor's compare-and-swap to
+`processing` needs no read first; a stale copy only fails that write, and the processor
+reads the job then, as it always did.
+
 Each write is a compare-and-swap through the job store, so a stale or illegal move (the
 transition table in `shared.states`) is a logged no-op, and every step may run twice.
 Stage modules (submit, ingest, process, cleanup) and the API decide *when*; this module
@@ -10,6 +16,7 @@ says *what* each move writes.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -29,6 +36,7 @@ from shared.pipeline import webhooks
 from shared.states import TERMINAL, JobStatus
 
 __all__ = [
+    "JOB_IN_MESSAGE_MAX_CHARS",
     "PROGRESS_INTERVAL",
     "JobMessage",
     "ProgressRelay",
@@ -51,31 +59,57 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL = 1.0
+JOB_IN_MESSAGE_MAX_CHARS = 16_000
+"""A job record larger than this (many inputs) is not copied into its message: a queue
+message holds 64 KB after base64, and the processor can always read the record instead."""
 
 
 class JobMessage(BaseModel):
     """The body of a `{category}-jobs` message: enough to find the job, and the trace it
-    belongs to (W3C traceparent), so processing logs continue the request's trace."""
+    belongs to (W3C traceparent), so processing logs continue the request's trace.
+
+    `job` and `etag`: the record exactly as stored when the message was sent. Only a
+    compare-and-swap on that ETag may use it (it succeeds only while the stored record is
+    still that one), so a stale or duplicated copy can never run a job twice or run bytes
+    nobody checked; it merely saves the read."""
 
     model_config = ConfigDict(populate_by_name=True, frozen=True)
     execution_id: str = Field(alias="executionId")
     tenant: str
     tool: str
     traceparent: str | None = None
+    job: dict[str, Any] | None = None
+    etag: str | None = None
 
     @classmethod
-    def for_job(cls, job: Job) -> JobMessage:
+    def for_job(cls, job: Job, *, with_record: bool = False) -> JobMessage:
+        record = job.model_dump(mode="json") if with_record and job.etag else None
+        if record is not None and len(json.dumps(record)) > JOB_IN_MESSAGE_MAX_CHARS:
+            record = None
         return cls.model_validate(
             {
                 "executionId": job.execution_id,
                 "tenant": job.tenant,
                 "tool": job.tool,
                 "traceparent": tracing.current_traceparent() or job.traceparent,
+                "job": record,
+                "etag": job.etag if record is not None else None,
             }
         )
 
+    def stored_job(self) -> Job | None:
+        """The record the message was sent with, carrying its ETag; None when it has none
+        (or it is not this message's job)."""
+        if self.job is None or not self.etag:
+            return None
+        job = Job.model_validate(self.job)
+        if (job.tenant, job.execution_id) != (self.tenant, self.execution_id):
+            return None
+        job.etag = self.etag
+        return job
+
     def to_json(self) -> str:
-        return self.model_dump_json(by_alias=True)
+        return self.model_dump_json(by_alias=True, exclude_none=True)
 
 
 def new_job(
@@ -125,24 +159,38 @@ def create(services: Services, job: Job) -> Job:
         raise ServiceUnavailableError("Storage is unavailable; try again") from None
 
 
-def enqueue(services: Services, job: Job) -> None:
+def enqueue(services: Services, job: Job, *, with_record: bool = False) -> None:
+    """Send the job's message; `with_record` when `job` is the record just written (its
+    ETag current), so the processor can start it without reading it."""
     queue = queue_name(job.category)
-    services.storage.queue(queue).send_message(JobMessage.for_job(job).to_json())
+    message = JobMessage.for_job(job, with_record=with_record)
+    services.storage.queue(queue).send_message(message.to_json())
     log.info("job %s: message sent to %s", job.execution_id, queue)
 
 
 def record_arrival(
     services: Services, job: Job, *, index: int, size: int, etag: str | None = None
 ) -> Job | None:
-    """Input `index` is in storage with `size` bytes, checked at version `etag`; the job
-    stays `pending`."""
+    """Input `index` is in storage with `size` bytes, checked at version `etag`, in one
+    compare-and-swap write: the job stays `pending` while files are missing and becomes
+    `queued` with the last one (its message is the caller's next step: `enqueue`).
+
+    Written before the message is sent, so a processor never finds its job short of the
+    arrival it was sent for (it used to, and gave the message back for a 10 s wait). A
+    crash between this write and the send leaves a `queued` job without a message: the
+    blob trigger's retry finds the job queued at the version it checked and sends the
+    message again (`shared.pipeline.ingest`), and the sweep resends after
+    QUEUED_RESEND_AFTER as the last resort."""
 
     def arrive(current: Job) -> tuple[JobStatus, dict[str, Any]] | None:
         if current.status != JobStatus.PENDING:
             return None
         inputs = [f.model_copy() for f in current.inputs]
         inputs[index].arrived, inputs[index].size, inputs[index].etag = True, size, etag
-        return JobStatus.PENDING, {"inputs": inputs, "input_size": sum(f.size for f in inputs)}
+        changes: dict[str, Any] = {"inputs": inputs, "input_size": sum(f.size for f in inputs)}
+        if all(f.arrived for f in inputs):
+            return JobStatus.QUEUED, {**changes, "queued_at": services.clock()}
+        return JobStatus.PENDING, changes
 
     return services.jobs.update(job.tenant, job.execution_id, arrive, current=job)
 
@@ -161,14 +209,16 @@ def extend_upload(services: Services, job: Job, *, until: datetime) -> Job | Non
 
 
 def dispatch(services: Services, job: Job) -> Job | None:
-    """Send the job's message, then mark it `queued`.
+    """A `pending` job whose files have all arrived (a crash once stopped its ingest) marked
+    `queued`, then its message sent with the record just written; None when the job had
+    left `pending` meanwhile (whoever moved it sent its message).
 
-    In this order a crash in between leaves a `pending` job whose files have all arrived and
-    that has a message, which the processor accepts, never a `queued` job without one. If the
-    message is lost as well, the sweep finds the job and dispatches it again.
-    """
-    enqueue(services, job)
-    return mark_queued(services, job)
+    A send that fails after the write leaves a `queued` job without a message, which the
+    sweep resends after QUEUED_RESEND_AFTER."""
+    queued = mark_queued(services, job)
+    if queued is not None:
+        enqueue(services, queued, with_record=True)
+    return queued
 
 
 def mark_queued(services: Services, job: Job) -> Job | None:

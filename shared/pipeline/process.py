@@ -50,20 +50,27 @@ class StoredOutput:
 
 
 def _start(services: Services, job: Job, message_id: str | None) -> Job | None:
+    if job.status == JobStatus.PENDING:
+        if not job.inputs or not all(f.arrived for f in job.inputs):
+            raise TransientError(f"job {job.execution_id} is not queued yet")
+        # Every file is in, so this message was sent for it (by a sender that marked the job
+        # `queued` after sending, or by one whose `queued` write was lost): queue it here. A
+        # None means someone else's write came first; what it wrote decides, not a retry:
+        # giving the message back would cost the job the queue's visibility timeout.
+        current = lifecycle.mark_queued(services, job) or services.jobs.get(
+            job.tenant, job.execution_id
+        )
+        if current is None:
+            return None
+        job = current
+        if job.status == JobStatus.PENDING:
+            raise TransientError(f"job {job.execution_id} is not queued yet")
     if job.status in TERMINAL:
         log.info("job %s: message for a job already %s; ignored", job.execution_id, job.status)
         # A worker killed between the final write and deleting the uploads left them: this
         # redelivery of its message is the one chance to finish that (a no-op otherwise).
         lifecycle.delete_uploads(services, job)
         return None
-    if job.status == JobStatus.PENDING:
-        if not job.inputs or not all(f.arrived for f in job.inputs):
-            raise TransientError(f"job {job.execution_id} is not queued yet")
-        # Every file is in, so ingest sent this message; its `queued` write is late or lost.
-        queued = lifecycle.mark_queued(services, job)
-        if queued is None or queued.status != JobStatus.QUEUED:
-            raise TransientError(f"job {job.execution_id} is not queued yet")
-        job = queued
     if job.status == JobStatus.PROCESSING and job.message_id not in (None, message_id):
         log.info("job %s: duplicate message while processing; ignored", job.execution_id)
         return None
@@ -75,17 +82,29 @@ def process_message(services: Services, body: str, *, message_id: str | None) ->
     with tracing.scope(
         "process", traceparent=message.traceparent, execution_id=message.execution_id
     ):
-        job = services.jobs.get(message.tenant, message.execution_id)
-        if job is None:
-            log.info("job %s: message for a deleted job; ignored", message.execution_id)
-            return
-        _process(services, job, message_id)
+        started = _claim(services, message, message_id)
+        if started is not None:
+            _process(services, started, message_id)
 
 
-def _process(services: Services, job: Job, message_id: str | None) -> None:
-    started = _start(services, job, message_id)
-    if started is None:
-        return
+def _claim(services: Services, message: JobMessage, message_id: str | None) -> Job | None:
+    """The job moved to `processing` for this message, or None when it is not this
+    message's to run. The record the message carries saves the read while it is current;
+    when it is not (a redelivery, a resend, a job changed since), its compare-and-swap
+    fails and the stored record decides."""
+    sent = message.stored_job()
+    if sent is not None and sent.status == JobStatus.QUEUED:
+        started = lifecycle.start(services, sent, message_id)
+        if started is not None:
+            return started
+    job = services.jobs.get(message.tenant, message.execution_id)
+    if job is None:
+        log.info("job %s: message for a deleted job; ignored", message.execution_id)
+        return None
+    return _start(services, job, message_id)
+
+
+def _process(services: Services, started: Job, message_id: str | None) -> None:
     log.info("job %s: attempt %d of tool %s", started.execution_id, started.attempts, started.tool)
     if started.attempts == 1 and started.queued_at is not None and started.started_at:
         metrics.queue_age(started.tool, (started.started_at - started.queued_at).total_seconds())

@@ -100,7 +100,7 @@ def create_queued_job(
     )
     created = lifecycle.create(services, job)
     try:
-        lifecycle.enqueue(services, created)
+        lifecycle.enqueue(services, created, with_record=True)
     except AzureError:
         log.exception("could not queue job %s", job.execution_id)
         raise ServiceUnavailableError("Storage is unavailable; try again") from None

@@ -1,8 +1,9 @@
 """No job waits forever: a crash mid-ingest or a lost queue message is recovered.
 
-Ingest sends the message, then marks the job `queued`. Each test breaks one step of that
-(or loses the message afterwards) and checks that the processor or the sweep finishes the
-job, on real Azurite with an injected clock.
+Ingest records the arrival and marks the job `queued` in one write, then sends the message.
+Each test breaks one step of that (or loses the message afterwards, or races two writers)
+and checks that the trigger's retry, the processor or the sweep finishes the job, on real
+Azurite with an injected clock.
 """
 
 from __future__ import annotations
@@ -39,11 +40,11 @@ def _ingest_dying_at(
 ) -> None:
     """Ingest with the worker dying when it reaches `step` (a lifecycle function)."""
 
-    def die(*_: object) -> None:
+    def die(*_: object, **__: object) -> None:
         raise RuntimeError("the worker died here")
 
     with monkeypatch.context() as patch:
-        patch.setattr(lifecycle, step, die)
+        patch.setattr(ingest if hasattr(ingest, step) else lifecycle, step, die)
         with pytest.raises(RuntimeError):
             ingest.ingest_blob(services, client)
 
@@ -59,23 +60,49 @@ def _drain(services: Services, execution_id: str) -> int:
     return found
 
 
-def test_message_sent_but_queued_mark_lost_is_processed(
+def test_queued_but_never_sent_is_sent_by_the_triggers_retry(
     services: Services, key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ident, client = _uploaded(services, key)
-    _ingest_dying_at("mark_queued", services, client, monkeypatch)
-    assert status_of(services, key, ident)["status"] == "pending"
+    _ingest_dying_at("enqueue", services, client, monkeypatch)
+    assert status_of(services, key, ident)["status"] == "queued"
+    assert messages_for(services, ident) == []
+    ingest.ingest_blob(services, client)  # the blob trigger retries a failed invocation
     [(message_id, text)] = messages_for(services, ident)
     process_message(services, text, message_id=message_id)
     assert status_of(services, key, ident)["status"] == "completed"
 
 
-def test_arrived_job_never_sent_is_dispatched_by_the_sweep(
+def test_queued_but_never_sent_is_resent_by_the_sweep(
     services: Services, key: str, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ident, client = _uploaded(services, key)
-    _ingest_dying_at("enqueue", services, client, monkeypatch)
-    assert messages_for(services, ident) == []
+    _ingest_dying_at("enqueue", services, client, monkeypatch)  # and no retry ever comes
+    clock.advance(seconds=QUEUED_RESEND_AFTER.total_seconds() + 60)
+    sweep(services)
+    [(message_id, text)] = messages_for(services, ident)
+    process_message(services, text, message_id=message_id)
+    assert status_of(services, key, ident)["status"] == "completed"
+
+
+def _arrived_but_pending(services: Services, tenant: str, ident: str) -> None:
+    """The job as an older ingest left it when it died between its two writes: every file
+    recorded, still `pending`."""
+
+    def arrive(job):  # type: ignore[no-untyped-def]
+        inputs = [f.model_copy(update={"arrived": True}) for f in job.inputs]
+        return JobStatus.PENDING, {"inputs": inputs}
+
+    assert services.jobs.update(tenant, ident, arrive) is not None
+
+
+def test_arrived_job_never_sent_is_dispatched_by_the_sweep(
+    services: Services, key: str, tenant: str, clock
+) -> None:
+    body = start_upload(services, key, "notes.bin", DATA)
+    upload(body, DATA)
+    ident = body["executionId"]
+    _arrived_but_pending(services, tenant, ident)
     sweep(services)  # the upload window is still open: nothing to do yet
     assert status_of(services, key, ident)["status"] == "pending"
 
@@ -85,6 +112,31 @@ def test_arrived_job_never_sent_is_dispatched_by_the_sweep(
     [(message_id, text)] = messages_for(services, ident)
     process_message(services, text, message_id=message_id)
     assert status_of(services, key, ident)["status"] == "completed"
+
+
+def test_message_for_an_arrived_pending_job_runs_even_when_another_write_queues_it_first(
+    services: Services, key: str, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The processor queues a `pending` job whose files are all in; when a concurrent writer
+    (a late ingest) queues it first, the processor's write loses and the job still runs now,
+    not after the queue's visibility timeout (once the cause of 2 workers running slower
+    than 1)."""
+    body = start_upload(services, key, "notes.bin", DATA)
+    upload(body, DATA)
+    ident = body["executionId"]
+    _arrived_but_pending(services, tenant, ident)
+    lifecycle.enqueue(services, services.jobs.get(tenant, ident))  # a message without a record
+    original = lifecycle.mark_queued
+
+    def late_ingest_first(services: Services, job):  # type: ignore[no-untyped-def]
+        assert original(services, job) is not None  # the other writer
+        return original(services, job)  # ours, now stale
+
+    monkeypatch.setattr(lifecycle, "mark_queued", late_ingest_first)
+    [(message_id, text)] = messages_for(services, ident)
+    process_message(services, text, message_id=message_id)  # raises if it gave the message back
+    job = services.jobs.get(tenant, ident)
+    assert job is not None and job.status == JobStatus.COMPLETED and job.attempts == 1
 
 
 def test_lost_message_is_sent_again_once_then_the_job_fails(
