@@ -14,8 +14,18 @@
 - P5 the status endpoint: wrk, 50 connections over 50 different jobs, ÷ bare SDK point
   reads of the same rows at 50 threads; and p50/p95 at the seed's load (50 clients, each
   polling its own job every 2.5 s).
-- P2/P6 CPU-bound jobs (6 MP JPEG → WebP) through devhost with 1 and 2 worker processes,
-  and a bare loop running the same tool on the same files with 2 processes.
+- P2/P6 12 CPU-bound jobs (6 MP JPEG → WebP) through devhost with 1 and 2 worker
+  processes, each a fresh devhost, the second of two rounds (the first starts every worker's
+  zygote); each worker runs one tool at a time, as an Azure instance of 2048 MB (1 vCPU)
+  does with infra's settings, so 2 workers run the tool with the parallelism of the bare
+  loop: the same tool on the same files in 2 processes. The longest wait of a job from its
+  upload to its startedAt shows stalls (a lost race once cost a job the queue's 10 s
+  visibility timeout, and 2 workers ran at 0.27x of 1).
+- P4 a ~500 MB video (raw 640x360 frames in MKV, made by FFmpeg's testsrc2 at bench time:
+  no stored file) and a 50 MB one through video-compressor with its defaults, each in a
+  fresh devhost with one worker: the worker process's peak RSS (its VmHWM: the host
+  process, downloads and uploads included) and the tool tree's peak (the tool's process and
+  FFmpeg, as the runner samples it every 0.25 s for TOOL_MEMORY_MB and logs it).
 - P7 storage transactions, counted by a proxy in front of Azurite (`counting_proxy`): per
   tiny job (the idle rate subtracted; the API call, SAS upload, trigger, queue, runner and
   writes all included; the benchmark waits by reading the table behind the proxy's back) and
@@ -64,6 +74,10 @@ COUNTED_JOBS = 10
 IDLE_SECONDS = 30.0
 SERVICES = ("blob", "queue", "table")
 CONVERT = {"outputFormat": "webp", "quality": 85, "maxWidth": 2048, "maxHeight": 2048}
+ONE_TOOL_PER_WORKER = {"INSTANCE_MEMORY_MB": "1536", "TOOL_MEMORY_MB": "1536"}
+"""Each devhost worker as an Azure instance of 2048 MB, which has 1 vCPU (infra's setting):
+one tool run at a time, so 2 workers run 2 at a time like the bare loop's 2 processes."""
+VIDEO_FRAMES = {"50 MB": 144, "500 MB": 1440}  # raw 640x360 yuv420p: 345,600 bytes a frame
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -76,7 +90,9 @@ def _when(value: str) -> float:
 
 
 @contextmanager
-def _devhost(connection_string: str, key: str, workers: int) -> Iterator[Any]:
+def _devhost(
+    connection_string: str, key: str, workers: int, settings: dict[str, str] | None = None
+) -> Iterator[Any]:
     import httpx
 
     from devhost.testing import run_devhost
@@ -87,6 +103,7 @@ def _devhost(connection_string: str, key: str, workers: int) -> Iterator[Any]:
         "DEV_API_KEY": key,
         "DEVHOST_STARTUP_COMMAND": f"{sys.executable} -m shared.provision",  # + the dev key
         "RATE_LIMIT_PER_MINUTE": "0",
+        **(settings or {}),
     }
     with run_devhost(ROOT, env=env, workers=workers) as host:
         api = httpx.Client(base_url=f"{host.base_url}/api", headers={"X-API-Key": key}, timeout=60)
@@ -286,6 +303,65 @@ def _transactions(azurite: Any, key: str) -> dict[str, dict[tuple[str, str], flo
     }
 
 
+def _make_video(path: Path, frames: int) -> None:
+    from processors.video.probe import ffmpeg_exe
+
+    source = f"testsrc2=size=640x360:rate=25,trim=end_frame={frames}"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", source,
+         "-c:v", "rawvideo", "-pix_fmt", "yuv420p", str(path)],
+        check=True,
+    )  # fmt: skip
+
+
+def _worker_pid(host: Any) -> int:
+    import psutil
+
+    for child in psutil.Process(host.process.pid).children(recursive=True):
+        if "devhost.worker" in " ".join(child.cmdline()):
+            return int(child.pid)
+    raise RuntimeError("no devhost worker process found")
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
+
+
+def _video(connection_string: str, key: str, workdir: Path) -> dict[str, dict[str, float]]:
+    """{label: {size_mb, host_start_mb, host_peak_mb, tool_peak_mb, seconds}} per video."""
+    from azure.storage.blob import BlobClient
+
+    results = {}
+    for label, frames in VIDEO_FRAMES.items():
+        path = workdir / f"video-{frames}.mkv"
+        _make_video(path, frames)
+        size = path.stat().st_size
+        with _devhost(connection_string, key, 1) as (host, api):
+            worker = _worker_pid(host)
+            _wait(api, _submit(api, "base64-codec", "w.bin", b"warm", {})[0], 0.1)  # fully up
+            start_mb = _vm_hwm_mb(worker)
+            started = time.perf_counter()
+            body = {"filename": path.name, "size": size, "parameters": {}}
+            job = api.post("/v1/tools/video-compressor/uploads/", json=body).json()
+            with path.open("rb") as data:
+                BlobClient.from_blob_url(
+                    job["upload"]["url"], max_block_size=4 << 20, max_single_put_size=4 << 20
+                ).upload_blob(data, max_concurrency=2)
+            _wait(api, job["executionId"], 0.5)
+            seconds = time.perf_counter() - started
+            peaks = re.findall(r"video-compressor: process tree peaked at (\d+) MB", host.log())
+            results[label] = {
+                "size_mb": size / 1e6,
+                "host_start_mb": start_mb,
+                "host_peak_mb": _vm_hwm_mb(worker),
+                "tool_peak_mb": float(peaks[-1]),
+                "seconds": seconds,
+            }
+        path.unlink()
+    return results
+
+
 def _cpu_images() -> list[bytes]:
     from PIL import Image
 
@@ -299,16 +375,28 @@ def _cpu_images() -> list[bytes]:
     return images
 
 
-def _through_pipeline(api: Any, images: list[bytes]) -> float:
-    """Jobs per second from the first request until every job is completed."""
+def _through_pipeline(api: Any, images: list[bytes]) -> tuple[float, float]:
+    """Jobs per second from the first request until every job is completed, and the longest
+    wait of a job from its upload to its startedAt."""
     started = time.perf_counter()
-    ids = [
-        _submit(api, "image-format-converter", f"c{i}.jpg", data, {"outputFormat": "webp"})[0]
+    sent = [
+        _submit(api, "image-format-converter", f"c{i}.jpg", data, {"outputFormat": "webp"})
         for i, data in enumerate(images)
     ]
-    for ident in ids:
-        _wait(api, ident, 0.1)
-    return len(images) / (time.perf_counter() - started)
+    waits = [_when(_wait(api, ident, 0.1)[0]["startedAt"]) - committed for ident, committed in sent]
+    return len(images) / (time.perf_counter() - started), max(waits)
+
+
+def _workers(connection_string: str, key: str, images: list[bytes]) -> dict[int, dict[str, float]]:
+    """P6: {workers: {rate, longest_wait}}, each count in a fresh devhost, the second of two
+    rounds (the first starts every worker's zygote and loads libvips)."""
+    results = {}
+    for workers in (1, 2):
+        with _devhost(connection_string, key, workers, ONE_TOOL_PER_WORKER) as (_, api):
+            _through_pipeline(api, images)
+            rate, wait = _through_pipeline(api, images)
+        results[workers] = {"rate": rate, "longest_wait": wait}
+    return results
 
 
 def _bare_tool(path: str) -> None:
@@ -500,18 +588,16 @@ def run() -> str:
                 _wait(api, ident, 0.1)
                 spans["background"] = _background_cpu(host, azurite, api, ident)
                 status = _status(host, api, key, connection_string)
-                one_worker = _through_pipeline(api, images)
-            with _devhost(connection_string, key, 2) as (host, api):
-                _wait(api, _submit(api, "base64-codec", "w.bin", b"warm", {})[0], 0.1)
-                two_workers = _through_pipeline(api, images)
+            workers = _workers(connection_string, key, images)
             transactions = _transactions(azurite, key)
+            video = _video(connection_string, key, workdir)
             history = _history(connection_string)
         finally:
             azurite.stop()
-    plots = _plots(tiny, status["seed"], {1: one_worker, 2: two_workers})
+    plots = _plots(tiny, status["seed"], {n: w["rate"] for n, w in workers.items()})
     return _report(
-        tiny, spans, bare_vips, bare_pillow, status, one_worker, two_workers, bare_rate, history,
-        transactions, plots,
+        tiny, spans, bare_vips, bare_pillow, status, workers, bare_rate, history, transactions,
+        video, plots,
     )  # fmt: skip
 
 
@@ -521,11 +607,11 @@ def _report(
     bare_vips: float,
     bare_pillow: float,
     status: dict[str, Any],
-    one_worker: float,
-    two_workers: float,
+    workers: dict[int, dict[str, float]],
     bare_rate: float,
     history: dict[int, dict[str, list[float]]],
     transactions: dict[str, dict[tuple[str, str], float]],
+    video: dict[str, dict[str, float]],
     plots: list[str],
 ) -> str:
     ms: Callable[[float], str] = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
@@ -539,8 +625,10 @@ def _report(
     empty_small, empty_large = (statistics.median(history[n]["empty"]) for n in HISTORY_SIZES)
     point_small, point_large = (statistics.median(history[n]["point"]) for n in HISTORY_SIZES)
     window_small, window_large = (statistics.median(history[n]["window"]) for n in HISTORY_SIZES)
+    one_worker, two_workers = workers[1]["rate"], workers[2]["rate"]
     p2, p6 = two_workers / bare_rate, two_workers / one_worker
     per_job, idle = transactions["per_job"], transactions["idle_per_minute"]
+    small_video, large_video = video["50 MB"], video["500 MB"]
     lines = [
         "## Speed: issue 10's figures against their targets",
         "",
@@ -573,6 +661,8 @@ def _report(
         f" | {_verdict(p2 >= 0.85)} |",
         f"| P6 2 workers ÷ 1 worker | {two_workers:.2f} ÷ {one_worker:.2f} jobs/s = {p6:.2f}x"
         f" | ≥ 1.8x | {_verdict(p6 >= 1.8)} |",
+        f"| P6 longest wait of a job from upload to startedAt, 1 / 2 workers |"
+        f" {workers[1]['longest_wait']:.1f} s / {workers[2]['longest_wait']:.1f} s | - | - |",
         f"| history p50 (limit 10): 10,000 jobs ÷ 30 jobs | {ms(large)} ÷ {ms(small)} ="
         f" {large / small:.2f}x | ≤ 2x | {_verdict(large / small <= 2)} |",
         f"| the same page as a bare SDK query (11 rows), 10,000 ÷ 30 jobs | {ms(bare_large)} ÷"
@@ -587,7 +677,18 @@ def _report(
         f" | {ms(point_large)} ÷ {ms(point_small)} = {point_large / point_small:.2f}x | - | - |",
         f"| before: the whole history read per call, 10,000 ÷ 30 jobs | {ms(whole_large)} ÷"
         f" {ms(whole_small)} = {whole_large / whole_small:.0f}x | - | - |",
-        "| P4 500 MB video: peak RSS of host and tool tree | not measured in this run | - | - |",
+        *[
+            f"| P4 video-compressor, {v['size_mb']:.0f} MB video: peak RSS of the devhost worker"
+            f" (after a first tiny job) / the tool tree | {v['host_peak_mb']:.0f} MB"
+            f" ({v['host_start_mb']:.0f} MB)"
+            f" / {v['tool_peak_mb']:.0f} MB in {v['seconds']:.0f} s | flat with file size | - |"
+            for v in video.values()
+        ],
+        f"| P4 500 MB ÷ 50 MB: file size / worker peak / tool tree peak |"
+        f" {large_video['size_mb'] / small_video['size_mb']:.1f}x /"
+        f" {large_video['host_peak_mb'] / small_video['host_peak_mb']:.2f}x /"
+        f" {large_video['tool_peak_mb'] / small_video['tool_peak_mb']:.2f}x | ≈ 1x for memory"
+        f" | {_verdict(large_video['host_peak_mb'] <= 1.2 * small_video['host_peak_mb'])} |",
         f"| P7 storage transactions per tiny job, excluding polling (blob / queue / table) |"
         f" {_sum(per_job, 'app'):.1f} ({_split(per_job, 'app')}), of which 1 progress write"
         f" | ≤ 12 without progress | {_verdict(_sum(per_job, 'app') - 1 <= 12)} |",
