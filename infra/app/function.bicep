@@ -54,11 +54,13 @@ var appSettings = {
   MAX_UPLOAD_BYTES: '524288000'
   RATE_LIMIT_PER_MINUTE: '120'
   AUTH_FAILURES_PER_MINUTE: '30'
-  // Three quarters of the instance: a runaway job fails alone instead of taking the
-  // instance down; OCR of a 50 MP scan peaks near 1 GB.
-  TOOL_MEMORY_MB: string(instanceMemoryMB * 3 / 4)
-  // What all tool runs of an instance reserve together (each reserves TOOL_MEMORY_MB while
-  // it runs): with the line above, one tool at a time per instance; more instances scale out.
+  // One tool run's ceiling: 1.5 GB (OCR of a 24 MP scan peaks at ~0.9 GB, every other tool
+  // under 0.5 GB), never more than the instance can give; past it the job fails alone.
+  TOOL_MEMORY_MB: string(min(1536, instanceMemoryMB * 3 / 4))
+  // What all tool runs of an instance reserve together; the last quarter stays for the
+  // Python worker, the zygote and the page cache. 2048 MB (1 vCPU): one tool at a time,
+  // 4096 MB (2 vCPU): two; the tool runs are CPU-bound, so that is one per core
+  // (docs/deploy.md, "Memory per tool run").
   INSTANCE_MEMORY_MB: string(instanceMemoryMB * 3 / 4)
   PUBLIC_BLOB_ENDPOINT: storage.properties.primaryEndpoints.blob
   SITE_ORIGINS: siteOrigin
