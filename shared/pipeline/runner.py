@@ -31,6 +31,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
+import signal
 import threading
 import time
 from collections.abc import Sequence
@@ -64,10 +66,12 @@ def _child(
     params: dict[str, Any],
 ) -> None:
     import importlib
+    import os
 
     from processors.errors import InvalidInputError, ToolTimeoutError, explain_failure
     from processors.registry import get_tool
 
+    os.setpgid(0, 0)  # before the tool starts anything: the whole tree shares our group
     try:
         importlib.import_module(module)  # registers the tool even if it lives outside processors/
         tool = get_tool(tool_name)
@@ -214,7 +218,13 @@ def _tree_rss(process: psutil.Process | None) -> int:
 
 
 def _kill_tree(process: psutil.Process | None) -> None:
-    """The child and whatever it started (an FFmpeg would otherwise run on as an orphan)."""
+    """The child and whatever it started (an FFmpeg would otherwise run on as an orphan).
+
+    The child leads a process group of its own, so killing the group also reaches a process
+    it started after the tree was listed (under load a tool may just be starting FFmpeg)."""
     for member in reversed(_tree(process)):
         with contextlib.suppress(psutil.Error):
             member.kill()
+    if process is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
