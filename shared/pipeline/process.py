@@ -84,7 +84,7 @@ def process_message(services: Services, body: str, *, message_id: str | None) ->
     ):
         started = _claim(services, message, message_id)
         if started is not None:
-            _process(services, started, message_id)
+            _process(services, started)
 
 
 def _claim(services: Services, message: JobMessage, message_id: str | None) -> Job | None:
@@ -104,7 +104,7 @@ def _claim(services: Services, message: JobMessage, message_id: str | None) -> J
     return _start(services, job, message_id)
 
 
-def _process(services: Services, started: Job, message_id: str | None) -> None:
+def _process(services: Services, started: Job) -> None:
     log.info("job %s: attempt %d of tool %s", started.execution_id, started.attempts, started.tool)
     if started.attempts == 1 and started.queued_at is not None and started.started_at:
         metrics.queue_age(started.tool, (started.started_at - started.queued_at).total_seconds())
