@@ -6,7 +6,8 @@ counted at its request line; an entity-group transaction (`$batch`) is one reque
 is one billed transaction. Each request is counted as `app` or as `polling`: what the
 trigger machinery does to find work (blob listings and the receipts devhost keeps in
 `azure-webjobs-hosts` for its blob-trigger emulation, which Event Grid replaces in Azure;
-queue message reads, which find a message or find none).
+queue message reads, which find a message or find none); or as `auth`: the API key's read,
+which a warm instance repeats once per 30 s per key whatever the number of jobs.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ class CountingProxy:
 
 
 def _kind(service: str, method: bytes, path: bytes) -> str:
+    if service == "table" and b"/apikeys" in path:
+        return "auth"  # a key's read, once per 30 s of an instance's cache (shared.keys)
     if service == "blob" and (b"comp=list" in path or b"/azure-webjobs" in path):
         return "polling"
     if service == "queue" and method == b"GET" and b"/messages" in path:
