@@ -105,15 +105,18 @@ class Jobs:
                 assert answer.status_code == 200, answer.text
                 job.status = answer.json()
 
-    def running(self) -> bool:
-        """Whether any of these jobs is `processing` now (downloading, running, storing)."""
+    def stored(self, status: str) -> int:
+        """How many of these jobs the table holds in `status` now (no API round trip)."""
         found = self.services.storage.jobs_table.query_entities(
             "PartitionKey eq @t and status eq @s",
-            parameters={"t": self.tenant, "s": "processing"},
+            parameters={"t": self.tenant, "s": status},
             select=["RowKey"],
-            results_per_page=1,
         )
-        return next(iter(found), None) is not None
+        return sum(1 for _ in found)
+
+    def running(self) -> bool:
+        """Whether any of these jobs is `processing` now (downloading, running, storing)."""
+        return self.stored("processing") > 0
 
     def count(self, status: str) -> int:
         return sum(1 for job in self.jobs if job.status.get("status") == status)
