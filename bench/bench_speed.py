@@ -506,7 +506,9 @@ def _history(connection_string: str) -> dict[int, dict[str, list[float]]]:
     return results
 
 
-def _plots(tiny: dict[str, list[float]], seed: list[float], workers: dict[int, float]) -> list[str]:
+def _plots(
+    tiny: dict[str, list[float]], seed: list[float], workers: dict[int, float], bare_rate: float
+) -> list[str]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -539,7 +541,9 @@ def _plots(tiny: dict[str, list[float]], seed: list[float], workers: dict[int, f
     names.append("p5-status-latency.png")
     figure, axes = plt.subplots(figsize=(5, 3.5))
     counts = sorted(workers)
-    axes.plot(counts, [workers[c] for c in counts], marker="o")
+    axes.plot(counts, [workers[c] for c in counts], marker="o", label="pipeline (devhost)")
+    axes.axhline(bare_rate, linestyle="--", color="grey", label="bare loop, 2 processes")
+    axes.legend(loc="lower right")
     axes.set_xticks(counts)
     axes.set_ylim(bottom=0)
     axes.set_xlabel("devhost worker processes")
@@ -599,7 +603,7 @@ def run() -> str:
             history = _history(connection_string)
         finally:
             azurite.stop()
-    plots = _plots(tiny, status["seed"], {n: w["rate"] for n, w in workers.items()})
+    plots = _plots(tiny, status["seed"], {n: w["rate"] for n, w in workers.items()}, bare_rate)
     return _report(
         tiny, spans, bare_vips, bare_pillow, status, workers, bare_rate, history, transactions,
         video, plots,
