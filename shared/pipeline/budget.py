@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from shared.errors import TransientError
@@ -34,12 +34,20 @@ class MemoryBudget:
             return self._free
 
     @contextmanager
-    def reserve(self, mb: int, *, timeout: float) -> Iterator[None]:
-        """Hold `mb` (at most the whole budget) while the block runs; wait for room first."""
+    def reserve(
+        self, mb: int, *, timeout: float, on_wait: Callable[[], None] | None = None
+    ) -> Iterator[None]:
+        """Hold `mb` (at most the whole budget) while the block runs; wait for room first.
+        `on_wait` is called once, outside the lock, when the run has to wait (so the job can
+        say so: a wait may last as long as the runs ahead of it)."""
         need = min(mb, self.total_mb)
         with self._room:
-            if self._free < need:
+            must_wait = self._free < need
+            if must_wait:
                 log.info("memory budget: waiting for %d MB (%d MB free)", need, self._free)
+        if must_wait and on_wait is not None:
+            on_wait()
+        with self._room:
             if not self._room.wait_for(lambda: self._free >= need, timeout=timeout):
                 raise TransientError(f"no room for {need} MB of tool memory within {timeout:.0f} s")
             self._free -= need

@@ -37,6 +37,9 @@ __all__ = ["StoredOutput", "poison_message", "process_message", "run_and_store"]
 
 log = logging.getLogger(__name__)
 
+WAITING_STEP = "Waiting for a free worker"
+"""The job's step while its run waits for room in the instance's memory budget."""
+
 
 @dataclass(frozen=True)
 class StoredOutput:
@@ -198,7 +201,11 @@ def run_and_store(
     output_dir.mkdir()
     settings = services.settings
     budget = instance_budget(settings.instance_memory_mb)
-    with budget.reserve(settings.tool_memory_mb, timeout=timeout):
+    with budget.reserve(
+        settings.tool_memory_mb,
+        timeout=timeout,
+        on_wait=lambda: on_progress(0, WAITING_STEP),
+    ):
         output = run_tool(
             job.tool,
             inputs,
