@@ -80,8 +80,9 @@ def _scaled_object(category: str) -> dict[str, Any]:
                     "type": "azure-queue",
                     "metadata": {
                         "queueName": f"{category}-jobs",
-                        # host.json batchSize: messages one instance works on at once
-                        "queueLength": "4",
+                        # host.json batchSize: one tool run per replica (TOOL_MEMORY_MB
+                        # 1536 under a 2Gi limit), so one message per replica
+                        "queueLength": "1",
                         "accountName": "STORAGE_ACCOUNT_NAME",
                     },
                     "authenticationRef": {"name": AUTH},
