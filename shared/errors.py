@@ -25,6 +25,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 __all__ = [
+    "STORAGE_RETRY_AFTER_SECONDS",
     "ApiError",
     "BadRequestError",
     "ConflictError",

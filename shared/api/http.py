@@ -24,6 +24,7 @@ from shared.auth import authenticate, key_from_headers
 from shared.auth_limits import client_address
 from shared.context import Services
 from shared.errors import (
+    STORAGE_RETRY_AFTER_SECONDS,
     ApiError,
     BadRequestError,
     ForbiddenError,
@@ -234,7 +235,7 @@ def error_response(exc: Exception, request: ApiRequest) -> ApiResponse:
     if isinstance(exc, ApiError):
         headers = dict(exc.headers)
         if exc.status == 503:
-            headers.setdefault("Retry-After", storage_unavailable().headers["Retry-After"])
+            headers.setdefault("Retry-After", str(STORAGE_RETRY_AFTER_SECONDS))
         return json_response(exc.status, exc.body(), headers)
     log.error(
         "unexpected error answering %s %s",

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from processors.base import Tool
 from shared import metrics, tracing
 from shared.context import Services
-from shared.errors import ServiceUnavailableError
+from shared.errors import storage_unavailable
 from shared.jobs import InputFile, Job
 from shared.naming import new_execution_id, processed_container, queue_name, uploads_container
 from shared.pipeline import webhooks
@@ -156,7 +156,7 @@ def create(services: Services, job: Job) -> Job:
         return services.jobs.create(job)
     except AzureError:
         log.exception("could not create job %s", job.execution_id)
-        raise ServiceUnavailableError("Storage is unavailable; try again") from None
+        raise storage_unavailable() from None
 
 
 def enqueue(services: Services, job: Job, *, with_record: bool = False) -> None:

@@ -66,7 +66,6 @@ def _child(
     params: dict[str, Any],
 ) -> None:
     import importlib
-    import os
 
     from processors.errors import InvalidInputError, ToolTimeoutError, explain_failure
     from processors.registry import get_tool

@@ -13,7 +13,7 @@ from processors.base import Tool
 from processors.errors import InvalidInputError
 from processors.registry import get_tool
 from shared.context import Services
-from shared.errors import BadRequestError, NotFoundError, ServiceUnavailableError
+from shared.errors import BadRequestError, NotFoundError, storage_unavailable
 from shared.jobs import InputFile, Job
 from shared.naming import new_execution_id, safe_filename, upload_blob_name
 from shared.pipeline import lifecycle
@@ -103,5 +103,5 @@ def create_queued_job(
         lifecycle.enqueue(services, created, with_record=True)
     except AzureError:
         log.exception("could not queue job %s", job.execution_id)
-        raise ServiceUnavailableError("Storage is unavailable; try again") from None
+        raise storage_unavailable() from None
     return created
