@@ -41,6 +41,7 @@ __all__ = ["build_app"]
 
 logger = logging.getLogger(__name__)
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+WRITES = ("POST", "PUT", "PATCH")
 DEFAULT_BODY_LIMIT = 104_857_600  # the host's default maximum request body (100 MB)
 
 
@@ -167,7 +168,8 @@ def build_app(
             return JSONResponse(
                 {"error": f"request body larger than {limit} bytes"}, status_code=413
             )
-        announce("http")  # uploads follow API calls: blob listeners poll quickly for a while
+        if request.method in WRITES:  # uploads follow the calls that create them
+            announce("http")  # blob listeners poll quickly for a while
         http_request = func.HttpRequest(
             method=request.method,
             url=str(request.url),

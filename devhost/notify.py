@@ -4,8 +4,8 @@ Azure's host polls a queue at once when its own output binding wrote to it inste
 waiting out the listener's backoff. devhost does the same across its processes: each
 worker binds a Unix datagram socket in DEVHOST_NOTIFY_DIR; whoever sends a queue message
 (an output binding, or the app's own azure-storage-queue client in a devhost process)
-sends the queue's name to every socket. The parent also signals HTTP activity, which
-makes blob listeners poll quickly for a while (uploads follow API calls).
+sends the queue's name to every socket. The parent also signals API calls that can create
+an upload, which make blob listeners poll quickly for a while (uploads follow them).
 Best effort: a lost datagram only means the usual polling delay.
 """
 

@@ -117,3 +117,16 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(
 
     assert client.post("/api/up", content=chunks()).status_code == 413
     assert seen == [1000]
+
+
+def test_only_calls_that_can_create_an_upload_wake_the_blob_listeners(
+    client: AsgiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from devhost import http_server
+
+    events: list[str] = []
+    monkeypatch.setattr(http_server, "announce", events.append)
+    assert client.get("/api/hello/ann").status_code == 200
+    assert events == []  # a status poll is a read: no upload follows it
+    client.post("/api/none")  # answered 500 (it returns None): what counts is the method
+    assert events == ["http"]

@@ -1,0 +1,49 @@
+"""How often a blob listener lists its container: fast after activity, slowing to idle."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from devhost.app_loader import FunctionSpec
+from devhost.blobs import FAST_POLL, BlobListener
+from devhost.config import HostConfig
+
+
+@pytest.fixture
+def listener(monkeypatch: pytest.MonkeyPatch) -> BlobListener:
+    monkeypatch.setenv("DEVHOST_BLOB_POLL_SECONDS", "2")
+    trigger = {"type": "blobTrigger", "name": "blob", "path": "images-uploads/{name}"}
+    spec = FunctionSpec("ingest", "blobTrigger", trigger, [trigger], print)
+    return BlobListener(spec, HostConfig(), threading.Event())
+
+
+def test_an_idle_listener_lists_at_the_idle_rate(listener: BlobListener) -> None:
+    assert listener.interval == 2
+    listener.settle(found_new=False)
+    assert listener.interval == 2
+
+
+def test_a_write_call_speeds_it_up_then_empty_listings_slow_it_back_to_idle(
+    listener: BlobListener,
+) -> None:
+    listener._on_event("http")
+    assert listener.interval == FAST_POLL and not listener.list_now
+    intervals = []
+    while listener.interval < 2:
+        listener.settle(found_new=False)
+        intervals.append(listener.interval)
+    assert intervals == sorted(intervals) and 5 <= len(intervals) <= 12
+    listener._on_event("http")
+    listener.settle(found_new=True)  # a new blob keeps it fast
+    assert listener.interval == FAST_POLL
+
+
+def test_a_blob_written_here_lists_at_once_and_other_containers_are_ignored(
+    listener: BlobListener,
+) -> None:
+    listener._on_event("blob:video-uploads")
+    assert listener.interval == 2 and not listener.list_now
+    listener._on_event("blob:images-uploads")
+    assert listener.interval == FAST_POLL and listener.list_now and listener.wake.is_set()
