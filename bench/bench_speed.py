@@ -14,15 +14,18 @@
 - P5 the status endpoint: wrk, 50 connections over 50 different jobs, ÷ bare SDK point
   reads of the same rows at 50 threads; and p50/p95 at the seed's load (50 clients, each
   polling its own job every 2.5 s).
-- P2/P6 12 CPU-bound jobs (6 MP JPEG → WebP) through devhost with 1 and 2 worker
-  processes, each a fresh devhost, the second of two rounds (the first starts every worker's
-  zygote); each worker runs one tool at a time, as an Azure instance of 2048 MB (1 vCPU)
-  does with infra's settings, so 2 workers run the tool with the parallelism of the bare
-  loop: the same tool on the same files in 2 processes. The longest wait of a job from its
-  upload to its startedAt shows stalls (a lost race once cost a job the queue's 10 s
-  visibility timeout, and 2 workers ran at 0.27x of 1). Azurite, devhost and the client
-  share the same 2 cores with the tools, so one worker already has more than one core's
-  worth of the machine's work done beside its tool, which caps what a second can add.
+- P2/P6 12 CPU-bound jobs (24 MP JPEG → full-size WebP, about 1 s of one core each: libwebp
+  encodes on one thread) through devhost with 1 and 2 worker processes, each a fresh
+  devhost, after a first round that starts every worker's zygote; each worker runs one tool
+  at a time, as an Azure instance of 2048 MB (1 vCPU) does with infra's settings, so 2
+  workers run the tool with the parallelism of the bare loop: the same tool on the same
+  files in 2 processes (and in 1, for the plot). Throughput runs from the first request to
+  the last job's own completedAt, the client polling every 0.5 s. The same with light jobs
+  (6 MP, about 0.3 s each) shows what a job costs beside its tool: the CPU per job of
+  devhost's HTTP process, its workers (trigger polling, ingest, download, upload, writes)
+  and Azurite, all on the same 2 cores as the tools; in Azure the storage service runs
+  elsewhere. P6 cannot exceed what the bare loop itself gains from a second process on
+  this machine (its 2 ÷ 1 row), and every millisecond beside the tool comes off it.
 - P4 a ~500 MB video (raw 640x360 frames in MKV, made by FFmpeg's testsrc2 at bench time:
   no stored file) and a 50 MB one through video-compressor with its defaults, each in a
   fresh devhost with one worker: the worker process's peak RSS (its VmHWM: the host
@@ -78,6 +81,13 @@ COUNTED_JOBS = 10
 IDLE_SECONDS = 30.0
 SERVICES = ("blob", "queue", "table")
 CONVERT = {"outputFormat": "webp", "quality": 85, "maxWidth": 2048, "maxHeight": 2048}
+CPU_WORKLOADS: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {
+    "cpu-bound": ((6000, 4000), {"outputFormat": "webp"}),  # ≈ 1 s of one core a job
+    "light": ((3000, 2000), {"outputFormat": "webp"}),  # ≈ 0.3 s a job
+}
+"""P2/P6's jobs: JPEGs (a Mandelbrot set, different for every job) → full-size WebP, which
+libwebp encodes on one thread, so 2 processes use the 2 cores as 2 workers do."""
+ROLES = ("http", "workers", "azurite")
 ONE_TOOL_PER_WORKER = {"INSTANCE_MEMORY_MB": "1536", "TOOL_MEMORY_MB": "1536"}
 """Each devhost worker as an Azure instance of 2048 MB, which has 1 vCPU (infra's setting):
 one tool run at a time, so 2 workers run 2 at a time like the bare loop's 2 processes."""
@@ -367,66 +377,116 @@ def _video(connection_string: str, key: str, workdir: Path) -> dict[str, dict[st
     return results
 
 
-def _cpu_images() -> list[bytes]:
+def _cpu_images(size: tuple[int, int]) -> list[bytes]:
     from PIL import Image
 
     images = []
     for index in range(CPU_JOBS):
         buffer = io.BytesIO()
-        Image.effect_mandelbrot((3000, 2000), (-2.0 + index * 0.01, -1.0, 1.0, 1.0), 100).convert(
+        Image.effect_mandelbrot(size, (-2.0 + index * 0.01, -1.0, 1.0, 1.0), 100).convert(
             "RGB"
         ).save(buffer, "JPEG", quality=90)
         images.append(buffer.getvalue())
     return images
 
 
-def _through_pipeline(api: Any, images: list[bytes]) -> tuple[float, float]:
-    """Jobs per second from the first request until every job is completed, and the longest
-    wait of a job from its upload to its startedAt."""
-    started = time.perf_counter()
+def _cpu_seconds(process: Any) -> tuple[float, float]:
+    """(CPU of the process itself, CPU of the children it has reaped)."""
+    import psutil
+
+    with contextlib.suppress(psutil.Error):
+        times = process.cpu_times()
+        return times.user + times.system, times.children_user + times.children_system
+    return 0.0, 0.0
+
+
+def _roles(host: Any, azurite: Any) -> dict[str, float]:
+    """CPU seconds so far by role: devhost's HTTP process, its workers, the tools (reaped by
+    each worker's zygote) and Azurite."""
+    import psutil
+
+    parent = psutil.Process(host.process.pid)
+    totals = {"http": _cpu_seconds(parent)[0], "workers": 0.0, "tools": 0.0}
+    for child in parent.children(recursive=True):
+        own, reaped = _cpu_seconds(child)
+        with contextlib.suppress(psutil.Error):
+            if "devhost.worker" in " ".join(child.cmdline()):
+                totals["workers"] += own
+                continue
+        totals["tools"] += own + reaped  # the zygote: its own start, and every job it forked
+    totals["azurite"] = _cpu_seconds(psutil.Process(azurite.process.pid))[0]
+    return totals
+
+
+def _through_pipeline(api: Any, images: list[bytes], params: dict[str, Any]) -> dict[str, float]:
+    """Jobs per second from the first request until the last job's completedAt, the longest
+    wait of a job from its upload to its startedAt; polled every 0.5 s (the jobs' own
+    timestamps say when they ended, so a slow poller costs no precision and no CPU)."""
+    started = time.time()
     sent = [
-        _submit(api, "image-format-converter", f"c{i}.jpg", data, {"outputFormat": "webp"})
+        _submit(api, "image-format-converter", f"c{i}.jpg", data, params)
         for i, data in enumerate(images)
     ]
-    waits = [_when(_wait(api, ident, 0.1)[0]["startedAt"]) - committed for ident, committed in sent]
-    return len(images) / (time.perf_counter() - started), max(waits)
+    statuses = [(_wait(api, ident, 0.5)[0], committed) for ident, committed in sent]
+    finished = max(_when(status["completedAt"]) for status, _ in statuses)
+    return {
+        "rate": len(images) / (finished - started),
+        "longest_wait": max(_when(status["startedAt"]) - at for status, at in statuses),
+    }
 
 
-def _workers(connection_string: str, key: str, images: list[bytes]) -> dict[int, dict[str, float]]:
-    """P6: {workers: {rate, longest_wait}}, each count in a fresh devhost, the second of two
-    rounds (the first starts every worker's zygote and loads libvips)."""
-    results = {}
+def _workers(
+    azurite: Any, key: str, workloads: dict[str, list[bytes]]
+) -> dict[str, dict[int, dict[str, float]]]:
+    """P2/P6: {workload: {workers: {rate, longest_wait, CPU seconds per job by role}}}, each
+    worker count in a fresh devhost; a first round of the light jobs starts every worker's
+    zygote and loads libvips."""
+    results: dict[str, dict[int, dict[str, float]]] = {name: {} for name in workloads}
     for workers in (1, 2):
-        with _devhost(connection_string, key, workers, ONE_TOOL_PER_WORKER) as (_, api):
-            _through_pipeline(api, images)
-            rate, wait = _through_pipeline(api, images)
-        results[workers] = {"rate": rate, "longest_wait": wait}
+        with _devhost(azurite.connection_string, key, workers, ONE_TOOL_PER_WORKER) as (host, api):
+            _through_pipeline(api, workloads["light"], CPU_WORKLOADS["light"][1])
+            for name, images in workloads.items():
+                before = _roles(host, azurite)
+                figures = _through_pipeline(api, images, CPU_WORKLOADS[name][1])
+                after = _roles(host, azurite)
+                for role, seconds in after.items():
+                    figures[role] = (seconds - before[role]) / len(images)
+                results[name][workers] = figures
     return results
 
 
-def _bare_tool(path: str) -> None:
+def _bare_tool(job: tuple[str, dict[str, Any]]) -> float:
+    """Run the tool on one file in this process; its CPU seconds."""
     from processors.registry import get_tool
 
+    path, params = job
     tool = get_tool("image-format-converter")
     assert tool is not None
     out = Path(tempfile.mkdtemp(prefix="bench-bare-"))
-    tool.run([Path(path)], out, tool.parse_params({"outputFormat": "webp"}), lambda p, s: None)
+    started = time.process_time()
+    tool.run([Path(path)], out, tool.parse_params(params), lambda p, s: None)
+    used = time.process_time() - started
     shutil.rmtree(out)
+    return used
 
 
-def _bare_loop(images: list[bytes], workdir: Path, parallel: int) -> float:
+def _bare_loop(
+    images: list[bytes], params: dict[str, Any], workdir: Path, parallel: int
+) -> dict[str, float]:
+    """Jobs per second of the tool alone on the same files in `parallel` processes, and its
+    CPU seconds per job."""
     import multiprocessing
 
-    paths = []
+    jobs = []
     for index, data in enumerate(images):
         path = workdir / f"bare{index}.jpg"
         path.write_bytes(data)
-        paths.append(str(path))
+        jobs.append((str(path), params))
     with multiprocessing.get_context("spawn").Pool(parallel) as pool:
-        pool.map(_bare_tool, paths[:parallel])  # imports paid before the clock starts
+        pool.map(_bare_tool, jobs[:parallel])  # imports paid before the clock starts
         started = time.perf_counter()
-        pool.map(_bare_tool, paths, chunksize=1)
-        return len(paths) / (time.perf_counter() - started)
+        used = pool.map(_bare_tool, jobs, chunksize=1)
+        return {"rate": len(jobs) / (time.perf_counter() - started), "tools": statistics.mean(used)}
 
 
 def _history(connection_string: str) -> dict[int, dict[str, list[float]]]:
@@ -507,7 +567,10 @@ def _history(connection_string: str) -> dict[int, dict[str, list[float]]]:
 
 
 def _plots(
-    tiny: dict[str, list[float]], seed: list[float], workers: dict[int, float], bare_rate: float
+    tiny: dict[str, list[float]],
+    seed: list[float],
+    workers: dict[str, dict[int, float]],
+    bare: dict[str, dict[int, dict[str, float]]],
 ) -> list[str]:
     import matplotlib
 
@@ -539,16 +602,18 @@ def _plots(
     figure.tight_layout()
     figure.savefig(PLOTS / "p5-status-latency.png", dpi=90)
     names.append("p5-status-latency.png")
-    figure, axes = plt.subplots(figsize=(5, 3.5))
-    counts = sorted(workers)
-    axes.plot(counts, [workers[c] for c in counts], marker="o", label="pipeline (devhost)")
-    axes.axhline(bare_rate, linestyle="--", color="grey", label="bare loop, 2 processes")
-    axes.legend(loc="lower right")
-    axes.set_xticks(counts)
-    axes.set_ylim(bottom=0)
-    axes.set_xlabel("devhost worker processes")
-    axes.set_ylabel("jobs per second")
-    axes.set_title("P6: CPU-bound jobs vs workers")
+    figure, panels = plt.subplots(1, len(workers), figsize=(9, 3.5), sharey=False)
+    for axes, (name, counts) in zip(panels, workers.items(), strict=True):
+        seconds = bare[name][1]["tools"]
+        axes.plot(list(counts), [counts[c] for c in counts], marker="o", label="pipeline (devhost)")
+        axes.plot(list(counts), [bare[name][c]["rate"] for c in counts], marker="s",
+                  linestyle="--", color="grey", label="bare loop")  # fmt: skip
+        axes.set_xticks(list(counts))
+        axes.set_ylim(bottom=0)
+        axes.set_xlabel("devhost workers / bare processes")
+        axes.set_ylabel("jobs per second")
+        axes.set_title(f"P6: {name} jobs (≈ {seconds:.1f} s of CPU each)")
+        axes.legend(loc="lower right")
     figure.tight_layout()
     figure.savefig(PLOTS / "p6-throughput.png", dpi=90)
     names.append("p6-throughput.png")
@@ -583,8 +648,11 @@ def run() -> str:
         photo = photo_path.read_bytes()
         bare_vips = _measure("libvips", "webp", photo_path, workdir / "vips.webp")["seconds"]
         bare_pillow = _measure("pillow", "webp", photo_path, workdir / "pillow.webp")["seconds"]
-        images = _cpu_images()
-        bare_rate = _bare_loop(images, workdir, 2)
+        workloads = {name: _cpu_images(size) for name, (size, _) in CPU_WORKLOADS.items()}
+        bare = {
+            name: {n: _bare_loop(images, CPU_WORKLOADS[name][1], workdir, n) for n in (1, 2)}
+            for name, images in workloads.items()
+        }
         azurite = start_azurite(location=workdir / "azurite")
         try:
             connection_string = azurite.connection_string
@@ -597,15 +665,16 @@ def run() -> str:
                 _wait(api, ident, 0.1)
                 spans["background"] = _background_cpu(host, azurite, api, ident)
                 status = _status(host, api, key, connection_string)
-            workers = _workers(connection_string, key, images)
+            workers = _workers(azurite, key, workloads)
             transactions = _transactions(azurite, key)
             video = _video(connection_string, key, workdir)
             history = _history(connection_string)
         finally:
             azurite.stop()
-    plots = _plots(tiny, status["seed"], {n: w["rate"] for n, w in workers.items()}, bare_rate)
+    rates = {name: {n: w["rate"] for n, w in counts.items()} for name, counts in workers.items()}
+    plots = _plots(tiny, status["seed"], rates, bare)
     return _report(
-        tiny, spans, bare_vips, bare_pillow, status, workers, bare_rate, history, transactions,
+        tiny, spans, bare_vips, bare_pillow, status, workers, bare, history, transactions,
         video, plots,
     )  # fmt: skip
 
@@ -616,8 +685,8 @@ def _report(
     bare_vips: float,
     bare_pillow: float,
     status: dict[str, Any],
-    workers: dict[int, dict[str, float]],
-    bare_rate: float,
+    workers: dict[str, dict[int, dict[str, float]]],
+    bare: dict[str, dict[int, dict[str, float]]],
     history: dict[int, dict[str, list[float]]],
     transactions: dict[str, dict[tuple[str, str], float]],
     video: dict[str, dict[str, float]],
@@ -634,8 +703,17 @@ def _report(
     empty_small, empty_large = (statistics.median(history[n]["empty"]) for n in HISTORY_SIZES)
     point_small, point_large = (statistics.median(history[n]["point"]) for n in HISTORY_SIZES)
     window_small, window_large = (statistics.median(history[n]["window"]) for n in HISTORY_SIZES)
-    one_worker, two_workers = workers[1]["rate"], workers[2]["rate"]
+    one_worker, two_workers = (workers["cpu-bound"][n]["rate"] for n in (1, 2))
+    bare_rate = bare["cpu-bound"][2]["rate"]
     p2, p6 = two_workers / bare_rate, two_workers / one_worker
+    light = workers["light"]
+    heavy_cpu, light_cpu = (bare[name][1]["tools"] for name in ("cpu-bound", "light"))
+    overhead = {
+        name: " + ".join(f"{1000 * workers[name][2][role]:.0f}" for role in ROLES)
+        + f" = {1000 * sum(workers[name][2][role] for role in ROLES):.0f} ms"
+        for name in workers
+    }
+    tool_cost = {name: workers[name][2]["tools"] / bare[name][1]["tools"] for name in workers}
     per_job, idle = transactions["per_job"], transactions["idle_per_minute"]
     small_video, large_video = video["50 MB"], video["500 MB"]
     lines = [
@@ -665,13 +743,22 @@ def _report(
         f"| P5 status p50 / p95 at the seed's load ({len(seed)} requests) |"
         f" {ms(statistics.median(seed))} / {ms(_pct(seed, 0.95))} | p95 ≤ 25 ms"
         f" | {_verdict(_pct(seed, 0.95) <= 0.025)} |",
-        f"| P2 pipeline (2 workers) ÷ bare loop (2 processes), CPU-bound jobs |"
-        f" {two_workers:.2f} ÷ {bare_rate:.2f} jobs/s = {p2:.2f} | ≥ 0.85"
+        f"| P2 pipeline (2 workers) ÷ bare loop (2 processes), CPU-bound jobs ({heavy_cpu:.1f} s"
+        f" of CPU each) | {two_workers:.2f} ÷ {bare_rate:.2f} jobs/s = {p2:.2f} | ≥ 0.85"
         f" | {_verdict(p2 >= 0.85)} |",
-        f"| P6 2 workers ÷ 1 worker | {two_workers:.2f} ÷ {one_worker:.2f} jobs/s = {p6:.2f}x"
-        f" | ≥ 1.8x | {_verdict(p6 >= 1.8)} |",
-        f"| P6 longest wait of a job from upload to startedAt, 1 / 2 workers |"
-        f" {workers[1]['longest_wait']:.1f} s / {workers[2]['longest_wait']:.1f} s | - | - |",
+        f"| P6 2 workers ÷ 1 worker, the same jobs | {two_workers:.2f} ÷ {one_worker:.2f} jobs/s"
+        f" = {p6:.2f}x (bare loop, 2 ÷ 1 processes:"
+        f" {bare_rate / bare['cpu-bound'][1]['rate']:.2f}x) | ≥ 1.8x | {_verdict(p6 >= 1.8)} |",
+        f"| P2 / P6 with light jobs ({light_cpu:.1f} s of CPU each) |"
+        f" {light[2]['rate'] / bare['light'][2]['rate']:.2f} /"
+        f" {light[2]['rate'] / light[1]['rate']:.2f}x | - | - |",
+        f"| CPU per job beside the tool, 2 workers: devhost HTTP + workers + Azurite;"
+        f" CPU-bound / light jobs | {overhead['cpu-bound']} / {overhead['light']} | - | - |",
+        f"| the tool's CPU per job in the pipeline ÷ in the bare loop, CPU-bound / light jobs"
+        f" | {tool_cost['cpu-bound']:.2f}x / {tool_cost['light']:.2f}x | - | - |",
+        f"| P6 longest wait of a job from upload to startedAt, 1 / 2 workers, CPU-bound jobs"
+        f" | {workers['cpu-bound'][1]['longest_wait']:.1f} s /"
+        f" {workers['cpu-bound'][2]['longest_wait']:.1f} s | - | - |",
         f"| history p50 (limit 10): 10,000 jobs ÷ 30 jobs | {ms(large)} ÷ {ms(small)} ="
         f" {large / small:.2f}x | ≤ 2x | {_verdict(large / small <= 2)} |",
         f"| the same page as a bare SDK query (11 rows), 10,000 ÷ 30 jobs | {ms(bare_large)} ÷"
