@@ -686,7 +686,7 @@ def _report(
     bare_pillow: float,
     status: dict[str, Any],
     workers: dict[str, dict[int, dict[str, float]]],
-    bare: dict[str, dict[int, dict[str, float]]],
+    loops: dict[str, dict[int, dict[str, float]]],
     history: dict[int, dict[str, list[float]]],
     transactions: dict[str, dict[tuple[str, str], float]],
     video: dict[str, dict[str, float]],
@@ -704,16 +704,16 @@ def _report(
     point_small, point_large = (statistics.median(history[n]["point"]) for n in HISTORY_SIZES)
     window_small, window_large = (statistics.median(history[n]["window"]) for n in HISTORY_SIZES)
     one_worker, two_workers = (workers["cpu-bound"][n]["rate"] for n in (1, 2))
-    bare_rate = bare["cpu-bound"][2]["rate"]
+    bare_rate = loops["cpu-bound"][2]["rate"]
     p2, p6 = two_workers / bare_rate, two_workers / one_worker
     light = workers["light"]
-    heavy_cpu, light_cpu = (bare[name][1]["tools"] for name in ("cpu-bound", "light"))
+    heavy_cpu, light_cpu = (loops[name][1]["tools"] for name in ("cpu-bound", "light"))
     overhead = {
         name: " + ".join(f"{1000 * workers[name][2][role]:.0f}" for role in ROLES)
         + f" = {1000 * sum(workers[name][2][role] for role in ROLES):.0f} ms"
         for name in workers
     }
-    tool_cost = {name: workers[name][2]["tools"] / bare[name][1]["tools"] for name in workers}
+    tool_cost = {name: workers[name][2]["tools"] / loops[name][1]["tools"] for name in workers}
     per_job, idle = transactions["per_job"], transactions["idle_per_minute"]
     small_video, large_video = video["50 MB"], video["500 MB"]
     lines = [
@@ -748,9 +748,9 @@ def _report(
         f" | {_verdict(p2 >= 0.85)} |",
         f"| P6 2 workers ÷ 1 worker, the same jobs | {two_workers:.2f} ÷ {one_worker:.2f} jobs/s"
         f" = {p6:.2f}x (bare loop, 2 ÷ 1 processes:"
-        f" {bare_rate / bare['cpu-bound'][1]['rate']:.2f}x) | ≥ 1.8x | {_verdict(p6 >= 1.8)} |",
+        f" {bare_rate / loops['cpu-bound'][1]['rate']:.2f}x) | ≥ 1.8x | {_verdict(p6 >= 1.8)} |",
         f"| P2 / P6 with light jobs ({light_cpu:.1f} s of CPU each) |"
-        f" {light[2]['rate'] / bare['light'][2]['rate']:.2f} /"
+        f" {light[2]['rate'] / loops['light'][2]['rate']:.2f} /"
         f" {light[2]['rate'] / light[1]['rate']:.2f}x | - | - |",
         f"| CPU per job beside the tool, 2 workers: devhost HTTP + workers + Azurite;"
         f" CPU-bound / light jobs | {overhead['cpu-bound']} / {overhead['light']} | - | - |",
