@@ -7,12 +7,22 @@ version 7 carries the creation time, so `get` reads the job's row directly: one 
 read; older (version 4) ids, or a job whose id and creation time disagree, take the
 pointer: two reads. Every update is a compare-and-swap on the ETag, and the
 transition table in `shared.states` decides which moves are legal.
+
+A history page (`page`) is one query for the `size` smallest row keys after the cursor.
+The store remembers where each recent page ended and asks for rows up to that key: if at
+least `size` rows match, no row past the bound can belong to the page, whatever was
+created or changed since. Azure answers either query in time independent of the tenant's
+history; Azurite scans and sorts every match, so the bound keeps a large tenant's page
+from sorting its whole history (docs/api.md, "What a page costs").
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +44,7 @@ log = logging.getLogger(__name__)
 _LOOKUP_PREFIX = "id_"
 _JSON_FIELDS = ("parameters", "inputs")
 _INT64_FIELDS = ("input_size", "output_size")
+_REMEMBERED_PAGES = 4096
 
 
 class InputFile(BaseModel):
@@ -143,6 +154,8 @@ class JobStore:
 
     def __init__(self, table: TableClient) -> None:
         self.table = table
+        self._page_ends: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+        self._page_lock = threading.Lock()
 
     def create(self, job: Job) -> Job:
         lookup = {
@@ -257,15 +270,18 @@ class JobStore:
         tool: str | None = None,
         status: str | None = None,
         after: str | None = None,
+        until: str | None = None,
         page_size: int | None = None,
     ) -> Iterator[Job]:
-        """A tenant's jobs, newest first, from just after the row key `after` if given.
+        """A tenant's jobs, newest first, from just after the row key `after` if given, up
+        to the row key `until` (included) if given.
 
         Read lazily, `page_size` rows per storage request: taking the first n jobs with
         `page_size=n` costs one request when no filter skips rows.
         """
-        query = "PartitionKey eq @tenant and RowKey lt @lookup"
-        parameters: dict[str, Any] = {"tenant": tenant, "lookup": _LOOKUP_PREFIX}
+        # A job's row key sorts before every `id_` pointer row, so `until` bounds both.
+        query = "PartitionKey eq @tenant and " + ("RowKey le @end" if until else "RowKey lt @end")
+        parameters: dict[str, Any] = {"tenant": tenant, "end": until or _LOOKUP_PREFIX}
         if after:
             query += " and RowKey gt @after"
             parameters["after"] = after
@@ -280,6 +296,38 @@ class JobStore:
         )
         for entity in entities:
             yield Job.from_entity(entity)
+
+    def page(
+        self,
+        tenant: str,
+        *,
+        size: int,
+        tool: str | None = None,
+        status: str | None = None,
+        after: str | None = None,
+    ) -> list[Job]:
+        """The first `size` jobs of `history(...)`, in one request (two when rows under the
+        remembered end of this page were deleted since)."""
+        key = (tenant, tool, status, after, size)
+        with self._page_lock:
+            until = self._page_ends.get(key)
+
+        def first(bound: str | None) -> list[Job]:
+            rows = self.history(
+                tenant, tool=tool, status=status, after=after, until=bound, page_size=size
+            )
+            return list(itertools.islice(rows, size))
+
+        jobs = first(until)
+        if until and len(jobs) < size:  # too few rows under the bound to prove the page whole
+            jobs = first(None)
+        if len(jobs) == size:
+            with self._page_lock:
+                self._page_ends[key] = jobs[-1].row_key
+                self._page_ends.move_to_end(key)
+                while len(self._page_ends) > _REMEMBERED_PAGES:
+                    self._page_ends.popitem(last=False)
+        return jobs
 
     def with_status(self, *statuses: JobStatus) -> Iterator[Job | UnreadableRecord]:
         """Every tenant's jobs in one of `statuses` (the cleanup timer's scan)."""

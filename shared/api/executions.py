@@ -157,13 +157,14 @@ def history(services: Services, request: ApiRequest, caller: Caller) -> ApiRespo
     if state and state not in {s.value for s in JobStatus}:
         raise BadRequestError(f"unknown status {state!r}", code="invalid_query")
     position = cursors.decode(request.params.get("cursor"))
-    jobs = services.jobs.history(
-        caller.tenant, tool=tool, status=state, after=position.after, page_size=limit + 1
-    )
     offset = _int(request, "offset", 0)  # the old paging, kept for clients that still send it
     if offset and not position.after:
-        jobs = itertools.islice(jobs, offset, None)
-    page = list(itertools.islice(jobs, limit + 1))
+        jobs = services.jobs.history(caller.tenant, tool=tool, status=state, page_size=limit + 1)
+        page = list(itertools.islice(jobs, offset, offset + limit + 1))
+    else:
+        page = services.jobs.page(
+            caller.tenant, size=limit + 1, tool=tool, status=state, after=position.after
+        )
     more, page = len(page) > limit, page[:limit]
     base = f"{request.api_base}/v1/executions/?limit={limit}"
     base += f"&tool_name={quote(tool)}" if tool else ""

@@ -111,3 +111,56 @@ def test_an_old_id_still_resolves_through_its_pointer(services: Services, tenant
     found = services.jobs.get(tenant, old)
     assert found is not None and found.execution_id == old
     assert services.jobs.get(tenant, str(uuid.uuid4())) is None
+
+
+def _ids(jobs: list[Job]) -> list[str]:
+    return [j.execution_id for j in jobs]
+
+
+def test_a_page_read_under_its_remembered_end_is_the_page_a_full_read_gives(
+    services: Services, tenant: str, clock, monkeypatch
+) -> None:
+    store = services.jobs
+    bounds: list[str | None] = []
+    history = store.history
+    monkeypatch.setattr(
+        store, "history", lambda *a, **k: bounds.append(k.get("until")) or history(*a, **k)
+    )
+
+    def add() -> Job:
+        clock.advance(seconds=1)
+        return store.create(_job(tenant, created_at=clock()))
+
+    made = [add() for _ in range(5)]  # newest last
+    assert _ids(store.page(tenant, size=3)) == _ids(made[:1:-1])
+    assert bounds == [None]  # nothing remembered yet: a plain read
+    made += [add(), add()]
+    assert _ids(store.page(tenant, size=3)) == _ids(made[:3:-1])
+    assert bounds[1:] == [made[2].row_key]  # one read, up to where the page ended before
+    for job in made[4:6]:  # under the bound now: 5 and 6 of the 7; too few rows left
+        store.delete(job)
+    assert _ids(store.page(tenant, size=3)) == _ids([made[6], made[3], made[2]])
+    assert bounds[2:] == [made[4].row_key, None]  # the bounded read fell short: a full one
+    after = made[6].row_key  # a later page: its own remembered end
+    assert _ids(store.page(tenant, size=2, after=after)) == _ids([made[3], made[2]])
+    assert _ids(store.page(tenant, size=2, after=after)) == _ids([made[3], made[2]])
+    assert bounds[-1] == made[2].row_key
+
+
+def test_a_filtered_page_sees_a_job_that_has_come_to_match(
+    services: Services, tenant: str, clock
+) -> None:
+    store = services.jobs
+    made = []
+    for _ in range(4):
+        clock.advance(seconds=1)
+        made.append(store.create(_job(tenant, created_at=clock(), status=JobStatus.COMPLETED)))
+    clock.advance(seconds=1)
+    pending = store.create(_job(tenant, created_at=clock()))
+    assert _ids(store.page(tenant, size=2, status="completed")) == _ids(made[:1:-1])
+    queued = store.transition(pending, JobStatus.QUEUED)
+    assert queued is not None
+    processing = store.transition(queued, JobStatus.PROCESSING)
+    assert processing is not None
+    assert store.transition(processing, JobStatus.COMPLETED) is not None
+    assert _ids(store.page(tenant, size=2, status="completed")) == _ids([pending, made[3]])
