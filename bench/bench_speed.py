@@ -721,7 +721,7 @@ def _report(
         + f" = {1000 * sum(workers[name][2][role] for role in ROLES):.0f} ms"
         for name in workers
     }
-    tool_cost = {name: workers[name][2]["tools"] / loops[name][1]["tools"] for name in workers}
+    tool_cost = {name: workers[name][2]["tools"] / loops[name][2]["tools"] for name in workers}
     per_job, idle = transactions["per_job"], transactions["idle_per_minute"]
     small_video, large_video = video["50 MB"], video["500 MB"]
     lines = [

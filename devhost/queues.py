@@ -6,6 +6,11 @@ message becomes visible again after `visibilityTimeout`; at `maxDequeueCount` it
 text is copied to `<queue>-poison` and it is deleted. With messageEncoding base64 (the
 default) a message that is not base64 goes to `<queue>-poison` at once, as in Azure.
 A listener in backoff polls at once when a devhost process has just sent to its queue.
+N workers share the idle rate, as blob listeners do: each backs off to N x
+`maxPollingInterval` at random phases, so an idle queue is polled about once per interval
+whatever the worker count (2 workers polled the app's 16 queues 16 times a second: with
+Azurite's part, a twentieth of a 2-core machine). A message let go after a failure is
+announced when it becomes visible again, so its retry does not wait for a poll.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import base64
 import binascii
 import contextlib
 import logging
+import os
 import random
 import threading
 import time
@@ -32,7 +38,7 @@ from devhost.connections import storage_for
 from devhost.expressions import json_properties
 from devhost.inputs import convert_text
 from devhost.invoke import describe, invoke
-from devhost.notify import subscribe
+from devhost.notify import announce_queue, subscribe
 
 __all__ = ["QueueListener", "admin_queue_message"]
 
@@ -147,6 +153,8 @@ class QueueListener:
         )
         self.in_flight = 0
         self.changed = threading.Condition()
+        workers = max(1, int(os.environ.get("DEVHOST_WORKERS", "1") or 1))
+        self.longest_backoff = options.max_polling_interval * workers
 
     def _on_event(self, event: str) -> None:
         if event == f"queue:{self.queue_name.lower()}":
@@ -187,7 +195,7 @@ class QueueListener:
                 if self._sleep(delay):
                     delay = MIN_POLL
                 else:
-                    delay = min(self.options.max_polling_interval, random.uniform(delay, delay * 2))
+                    delay = min(self.longest_backoff, random.uniform(delay, delay * 2))
                 continue
             delay = MIN_POLL
             for message in messages:
@@ -252,6 +260,9 @@ class QueueListener:
             self._settle(
                 lambda: self.client.update_message(message.id, receipt, visibility_timeout=timeout)
             )
+            retry = threading.Timer(timeout, announce_queue, (self.queue_name,))
+            retry.daemon = True
+            retry.start()
 
     def _settle(self, action: Any) -> None:
         try:
