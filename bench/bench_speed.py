@@ -15,18 +15,20 @@
 - P5 the status endpoint: wrk, 50 connections over 50 different jobs, ÷ bare SDK point
   reads of the same rows at 50 threads; and p50/p95 at the seed's load (50 clients, each
   polling its own job every 2.5 s).
-- P2/P6 12 CPU-bound jobs (24 MP JPEG → full-size WebP, about 1 s of one core each: libwebp
-  encodes on one thread) through devhost with 1 and 2 worker processes, each a fresh
-  devhost, after a first round that starts every worker's zygote; each worker runs one tool
-  at a time, as an Azure instance of 2048 MB (1 vCPU) does with infra's settings, so 2
-  workers run the tool with the parallelism of the bare loop: the same tool on the same
-  files in 2 processes (and in 1, for the plot). Throughput runs from the first request to
-  the last job's own completedAt, the client polling every 0.5 s. The same with light jobs
-  (6 MP, about 0.3 s each) shows what a job costs beside its tool: the CPU per job of
-  devhost's HTTP process, its workers (trigger polling, ingest, download, upload, writes)
-  and Azurite, all on the same 2 cores as the tools; in Azure the storage service runs
-  elsewhere. P6 cannot exceed what the bare loop itself gains from a second process on
-  this machine (its 2 ÷ 1 row), and every millisecond beside the tool comes off it.
+- P2/P6 12 CPU-bound jobs (24 MP JPEG → full-size WebP, about 1 s of one core each:
+  libwebp encodes on one thread) through devhost with 1 and 2 worker processes, each a
+  fresh devhost, after a first round that starts every worker's zygote, in 3 rounds of
+  bare loops then pipeline (the machine's speed drifts over minutes; medians of the
+  rounds' figures); each worker runs one tool at a time, as an Azure instance of 2048 MB
+  (1 vCPU) does with infra's settings, so 2 workers run the tool with the parallelism of
+  the bare loop: the same tool on the same files in 2 processes (and in 1, for the plot).
+  Throughput runs from the first request to the last job's own completedAt, the client
+  polling every 0.5 s. The same with light jobs (6 MP, about 0.3 s each) shows what a job
+  costs beside its tool: the CPU per job of devhost's HTTP process, its workers (trigger
+  polling, ingest, download, upload, writes) and Azurite, all on the same 2 cores as the
+  tools; in Azure the storage service runs elsewhere. P6 cannot exceed what the bare loop
+  itself gains from a second process on this machine (its 2 ÷ 1 row), and every
+  millisecond beside the tool comes off it.
 - P4 a ~500 MB video (raw 640x360 frames in MKV, made by FFmpeg's testsrc2 at bench time:
   no stored file) and a 50 MB one through video-compressor with its defaults, each in a
   fresh devhost with one worker: the worker process's peak RSS (its VmHWM: the host
@@ -91,6 +93,7 @@ CPU_WORKLOADS: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {
 """P2/P6's jobs: JPEGs (a Mandelbrot set, different for every job) → full-size WebP, which
 libwebp encodes on one thread, so 2 processes use the 2 cores as 2 workers do."""
 ROLES = ("http", "workers", "azurite")
+SCALING_ROUNDS = 3
 ONE_TOOL_PER_WORKER = {"INSTANCE_MEMORY_MB": "1536", "TOOL_MEMORY_MB": "1536"}
 """Each devhost worker as an Azure instance of 2048 MB, which has 1 vCPU (infra's setting):
 one tool run at a time, so 2 workers run 2 at a time like the bare loop's 2 processes."""
@@ -468,6 +471,29 @@ def _workers(
     return results
 
 
+def _scaling(
+    azurite: Any, key: str, workloads: dict[str, list[bytes]], workdir: Path
+) -> list[dict[str, Any]]:
+    """P2/P6 in SCALING_ROUNDS rounds, each the bare loops (1 and 2 processes) right before
+    the pipeline (1 and 2 workers): this machine's speed drifts by a quarter over minutes,
+    so each round's ratios compare runs a minute apart, and the report takes their median."""
+    rounds = []
+    for _ in range(SCALING_ROUNDS):
+        bare = {
+            name: {n: _bare_loop(images, CPU_WORKLOADS[name][1], workdir, n) for n in (1, 2)}
+            for name, images in workloads.items()
+        }
+        rounds.append({"bare": bare, "workers": _workers(azurite, key, workloads)})
+    return rounds
+
+
+def _median_tree(trees: list[Any]) -> Any:
+    """The element-wise median of nested dicts of the same shape."""
+    if isinstance(trees[0], dict):
+        return {k: _median_tree([t[k] for t in trees]) for k in trees[0]}
+    return statistics.median(trees)
+
+
 def _bare_tool(job: tuple[str, dict[str, Any]]) -> float:
     """Run the tool on one file in this process; its CPU seconds."""
     from processors.registry import get_tool
@@ -676,21 +702,17 @@ def run() -> str:
                 _wait(api, ident, 0.1)
                 spans["background"] = _background_cpu(host, azurite, api, ident)
                 status = _status(host, api, key, connection_string)
-            # Right before the pipeline's rounds: the machine's speed drifts over minutes.
-            bare = {
-                name: {n: _bare_loop(images, CPU_WORKLOADS[name][1], workdir, n) for n in (1, 2)}
-                for name, images in workloads.items()
-            }
-            workers = _workers(azurite, key, workloads)
+            rounds = _scaling(azurite, key, workloads, workdir)
             transactions = _transactions(azurite, key)
             video = _video(connection_string, key, workdir)
             history = _history(connection_string)
         finally:
             azurite.stop()
+    workers, bare = (_median_tree([r[part] for r in rounds]) for part in ("workers", "bare"))
     rates = {name: {n: w["rate"] for n, w in counts.items()} for name, counts in workers.items()}
     plots = _plots(tiny, status["seed"], rates, bare)
     return _report(
-        tiny, spans, status, workers, bare, history, transactions,
+        tiny, spans, status, workers, bare, rounds, history, transactions,
         video, plots,
     )  # fmt: skip
 
@@ -701,6 +723,7 @@ def _report(
     status: dict[str, Any],
     workers: dict[str, dict[int, dict[str, float]]],
     loops: dict[str, dict[int, dict[str, float]]],
+    rounds: list[dict[str, Any]],
     history: dict[int, dict[str, list[float]]],
     transactions: dict[str, dict[tuple[str, str], float]],
     video: dict[str, dict[str, float]],
@@ -722,7 +745,15 @@ def _report(
     window_small, window_large = (statistics.median(history[n]["window"]) for n in HISTORY_SIZES)
     one_worker, two_workers = (workers["cpu-bound"][n]["rate"] for n in (1, 2))
     bare_rate = loops["cpu-bound"][2]["rate"]
-    p2, p6 = two_workers / bare_rate, two_workers / one_worker
+
+    def per_round(ratio: Callable[[dict[str, Any], dict[str, Any]], float]) -> list[float]:
+        return sorted(ratio(r["workers"], r["bare"]) for r in rounds)
+
+    p2s = per_round(lambda w, b: w["cpu-bound"][2]["rate"] / b["cpu-bound"][2]["rate"])
+    p6s = per_round(lambda w, b: w["cpu-bound"][2]["rate"] / w["cpu-bound"][1]["rate"])
+    bare_gains = per_round(lambda w, b: b["cpu-bound"][2]["rate"] / b["cpu-bound"][1]["rate"])
+    p2, p6 = statistics.median(p2s), statistics.median(p6s)
+    spread: Callable[[list[float]], str] = lambda v: f"{v[0]:.2f} to {v[-1]:.2f}"  # noqa: E731
     light = workers["light"]
     heavy_cpu, light_cpu = (loops[name][1]["tools"] for name in ("cpu-bound", "light"))
     overhead = {
@@ -761,11 +792,12 @@ def _report(
         f" {ms(statistics.median(seed))} / {ms(_pct(seed, 0.95))} | p95 ≤ 25 ms"
         f" | {_verdict(_pct(seed, 0.95) <= 0.025)} |",
         f"| P2 pipeline (2 workers) ÷ bare loop (2 processes), CPU-bound jobs ({heavy_cpu:.1f} s"
-        f" of CPU each) | {two_workers:.2f} ÷ {bare_rate:.2f} jobs/s = {p2:.2f} | ≥ 0.85"
-        f" | {_verdict(p2 >= 0.85)} |",
-        f"| P6 2 workers ÷ 1 worker, the same jobs | {two_workers:.2f} ÷ {one_worker:.2f} jobs/s"
-        f" = {p6:.2f}x (bare loop, 2 ÷ 1 processes:"
-        f" {bare_rate / loops['cpu-bound'][1]['rate']:.2f}x) | ≥ 1.8x | {_verdict(p6 >= 1.8)} |",
+        f" of CPU each), median of {len(rounds)} rounds | {p2:.2f} (rounds: {spread(p2s)};"
+        f" medians {two_workers:.2f} ÷ {bare_rate:.2f} jobs/s) | ≥ 0.85 | {_verdict(p2 >= 0.85)} |",
+        f"| P6 2 workers ÷ 1 worker, the same jobs and rounds | {p6:.2f}x (rounds: {spread(p6s)};"
+        f" medians {two_workers:.2f} ÷ {one_worker:.2f} jobs/s); the bare loop's own 2 ÷ 1"
+        f" processes: {statistics.median(bare_gains):.2f}x ({spread(bare_gains)}) | ≥ 1.8x"
+        f" | {_verdict(p6 >= 1.8)} |",
         f"| P2 / P6 with light jobs ({light_cpu:.1f} s of CPU each) |"
         f" {light[2]['rate'] / loops['light'][2]['rate']:.2f} /"
         f" {light[2]['rate'] / light[1]['rate']:.2f}x | - | - |",
