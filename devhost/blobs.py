@@ -9,7 +9,8 @@ Failures are retried on the next polls; after MAX_ATTEMPTS a message goes to
 Polling adapts: a container is listed about every `DEVHOST_BLOB_POLL_SECONDS` (2) when
 idle; activity (a new blob found, an API call that can create one: POST, PUT or PATCH, a
 blob written by a devhost process: the last one also lists at once) brings the interval
-down to 0.2 s, from where each listing that finds nothing new stretches it by a quarter
+down to 0.2 s (after an API call every worker lists 0.2 s later, when a small upload has
+landed), from where each listing that finds nothing new stretches it by a quarter
 until it is back at the idle rate (11 listings in the 8.5 s after a call, not the 42 of a
 flat 0.2 s). Never more often than 4x the time a listing takes; N workers share that rate
 (each lists every N intervals, at random phases). An upload follows the API call that
@@ -172,6 +173,7 @@ class BlobListener:
         self.share = max(1, int(os.environ.get("DEVHOST_WORKERS", "1") or 1))
         self.interval = self.idle
         self.list_now = False
+        self.nudged_at = 0.0
         self.wake = threading.Event()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
 
@@ -180,8 +182,8 @@ class BlobListener:
             self.interval, self.list_now = FAST_POLL, True
             self.wake.set()
         elif event == "http":
-            self.interval = FAST_POLL
-            self.wake.set()  # the sleep in progress shortens to the new interval
+            self.interval, self.nudged_at = FAST_POLL, time.monotonic()
+            self.wake.set()  # the sleep in progress shortens: a listing FAST_POLL from now
 
     def settle(self, *, found_new: bool) -> None:
         """After a listing: new blobs keep the fast rate, nothing new slows towards idle."""
@@ -215,9 +217,12 @@ class BlobListener:
         self.pool.shutdown(wait=True)
 
     def _sleep(self, listing: float) -> None:
-        begun, spread = time.monotonic(), self.share * random.uniform(0.75, 1.25)
+        begun, spread = time.monotonic(), random.uniform(0.75, 1.25)
         while not self.stop.is_set() and not self.list_now:
-            left = begun + max(self.interval, 4 * listing) * spread - time.monotonic()
+            due = begun + max(self.interval, 4 * listing) * spread * self.share
+            if self.nudged_at > begun:  # an upload follows that call: every worker looks soon
+                due = min(due, self.nudged_at + FAST_POLL * spread)
+            left = due - time.monotonic()
             if left <= 0:
                 return
             self.wake.wait(min(left, 0.5))
