@@ -78,7 +78,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PLOTS = Path(__file__).resolve().parent / "plots"
 TINY_JOBS = 30
 PHOTO_JOBS = 3
-PHOTO_POLL = 0.5  # s: the site polls every 2-3 s; a faster poller only loads the machine
+SLOW_POLL = 0.5  # s: where a job's own timestamps give the figure, a faster poller only
+# loads the machine (the site polls every 2-3 s)
 CPU_JOBS = 12
 STATUS_JOBS = 50
 SEED_SECONDS = 20.0
@@ -176,14 +177,13 @@ def _photo_spans(host: Any, api: Any, photo: Path) -> dict[str, list[float]]:
     from bench.bench_images import _measure
 
     figures: dict[str, list[float]] = {"span": [], "fetch": [], "tool": [], "vips": [], "pil": []}
+    data = photo.read_bytes()
     for index in range(PHOTO_JOBS):
         for engine, key in (("libvips", "vips"), ("pillow", "pil")):
             out = photo.with_name(f"bare-{engine}.webp")
             figures[key].append(_measure(engine, "webp", photo, out)["seconds"])
-        ident, _ = _submit(
-            api, "image-format-converter", f"p{index}.jpg", photo.read_bytes(), CONVERT
-        )
-        status, _ = _wait(api, ident, PHOTO_POLL)  # the span comes from the job's timestamps
+        ident, _ = _submit(api, "image-format-converter", f"p{index}.jpg", data, CONVERT)
+        status, _ = _wait(api, ident, SLOW_POLL)  # the span comes from the job's timestamps
         figures["span"].append(_when(status["completedAt"]) - _when(status["startedAt"]))
         split = re.search(
             rf"job {ident}: inputs fetched in (\d+) ms, tool run and output stored in (\d+) ms",
@@ -202,18 +202,13 @@ def _background_cpu(host: Any, azurite: Any, api: Any, ident: str) -> list[float
     import psutil
 
     def used(process: Any) -> float:
-        total = 0.0
-        for member in [process, *process.children(recursive=True)]:
-            with contextlib.suppress(psutil.Error):
-                times = member.cpu_times()
-                total += times.user + times.system
-        return total
+        return sum(_cpu_seconds(p)[0] for p in [process, *process.children(recursive=True)])
 
     watched = [psutil.Process(host.process.pid), psutil.Process(azurite.process.pid)]
     before, started = [used(p) for p in watched], time.monotonic()
     while time.monotonic() - started < 5:
         api.get(f"/v1/executions/{ident}/status/")
-        time.sleep(PHOTO_POLL)
+        time.sleep(SLOW_POLL)
     elapsed = time.monotonic() - started
     return [100 * (used(p) - b) / elapsed for p, b in zip(watched, before, strict=True)]
 
@@ -380,7 +375,7 @@ def _video(connection_string: str, key: str, workdir: Path) -> dict[str, dict[st
                 BlobClient.from_blob_url(
                     job["upload"]["url"], max_block_size=4 << 20, max_single_put_size=4 << 20
                 ).upload_blob(data, max_concurrency=2)
-            _wait(api, job["executionId"], 0.5)
+            _wait(api, job["executionId"], SLOW_POLL)
             seconds = time.perf_counter() - started
             peaks = re.findall(r"video-compressor: process tree peaked at (\d+) MB", host.log())
             results[label] = {
@@ -444,7 +439,7 @@ def _through_pipeline(api: Any, images: list[bytes], params: dict[str, Any]) -> 
         _submit(api, "image-format-converter", f"c{i}.jpg", data, params)
         for i, data in enumerate(images)
     ]
-    statuses = [(_wait(api, ident, 0.5)[0], committed) for ident, committed in sent]
+    statuses = [(_wait(api, ident, SLOW_POLL)[0], committed) for ident, committed in sent]
     finished = max(_when(status["completedAt"]) for status, _ in statuses)
     return {
         "rate": len(images) / (finished - started),

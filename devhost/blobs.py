@@ -39,7 +39,7 @@ from typing import Any
 from azure.core.exceptions import ResourceExistsError
 
 from devhost.app_loader import FunctionSpec
-from devhost.config import HostConfig
+from devhost.config import HostConfig, worker_count
 from devhost.connections import storage_for
 from devhost.inputs import blob_argument, blob_properties
 from devhost.invoke import describe, invoke
@@ -170,7 +170,7 @@ class BlobListener:
         self.idle = float(os.environ.get("DEVHOST_BLOB_POLL_SECONDS", "2"))
         # N workers each list every N intervals at random phases: the container is listed
         # about once per interval whatever the worker count.
-        self.share = max(1, int(os.environ.get("DEVHOST_WORKERS", "1") or 1))
+        self.share = worker_count()
         self.interval = self.idle
         self.list_now = False
         self.nudged_at = 0.0

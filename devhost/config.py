@@ -15,6 +15,7 @@ __all__ = [
     "load_host_config",
     "load_local_settings",
     "parse_timespan",
+    "worker_count",
 ]
 
 _TIMESPAN = re.compile(r"^(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)$")
@@ -88,6 +89,12 @@ def _apply_overrides(raw: dict[str, Any], environ: dict[str, str]) -> None:
                 child = node[key] = {}
             node = child
         node[next((k for k in node if k.lower() == leaf.lower()), leaf)] = value
+
+
+def worker_count() -> int:
+    """How many worker processes this devhost runs (DEVHOST_WORKERS, set by the host):
+    listeners divide their idle polling by it, so storage sees one instance's rate."""
+    return max(1, int(os.environ.get("DEVHOST_WORKERS", "1") or 1))
 
 
 def load_host_config(app_dir: Path) -> HostConfig:

@@ -19,7 +19,6 @@ import base64
 import binascii
 import contextlib
 import logging
-import os
 import random
 import threading
 import time
@@ -33,7 +32,7 @@ from azure.functions.queue import QueueMessage as FunctionsQueueMessage
 from azure.storage.queue import QueueClient, QueueMessage
 
 from devhost.app_loader import FunctionSpec
-from devhost.config import QueueOptions
+from devhost.config import QueueOptions, worker_count
 from devhost.connections import storage_for
 from devhost.expressions import json_properties
 from devhost.inputs import convert_text
@@ -153,8 +152,7 @@ class QueueListener:
         )
         self.in_flight = 0
         self.changed = threading.Condition()
-        workers = max(1, int(os.environ.get("DEVHOST_WORKERS", "1") or 1))
-        self.longest_backoff = options.max_polling_interval * workers
+        self.longest_backoff = options.max_polling_interval * worker_count()
 
     def _on_event(self, event: str) -> None:
         if event == f"queue:{self.queue_name.lower()}":
