@@ -9,8 +9,11 @@ Failures are retried on the next polls; after MAX_ATTEMPTS a message goes to
 Polling adapts: a container is listed about every `DEVHOST_BLOB_POLL_SECONDS` (2) when
 idle; activity (a new blob found, an API call that can create one: POST, PUT or PATCH, a
 blob written by a devhost process: the last one also lists at once) brings the interval
-down to 0.2 s (after an API call every worker lists 0.2 s later, when a small upload has
-landed), from where each listing that finds nothing new stretches it by a quarter
+down to 0.2 s (an API call wakes only the listeners of the containers its response names,
+the upload URL, or all when it names none, and only one worker's, in turn, which lists
+0.2 s later, when a small upload has landed: one listing finds the blob for all, where
+every worker listing every container after every call made 14 listings a job with 2
+workers), from where each listing that finds nothing new stretches it by a quarter
 until it is back at the idle rate (11 listings in the 8.5 s after a call, not the 42 of a
 flat 0.2 s). Never more often than 4x the time a listing takes; N workers share that rate
 (each lists every N intervals, at random phases). An upload follows the API call that
@@ -19,7 +22,9 @@ polling a status) do not count as activity: at 10 status calls a second the list
 containers took a fifth of a core. The idle rate only bounds the delay for a blob nobody
 announced (it was 0.5 s: 840 listings a minute for 7 containers, now 210).
 Event Grid notifications posted to /runtime/webhooks/blobs run their blob at once through
-the same receipts.
+the same receipts. The worker that settles a version tells the others (`blob-settled`), so
+they skip it without reading its receipt, as their own settled versions; a lost notice
+only costs them that read.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ from devhost.connections import storage_for
 from devhost.inputs import blob_argument, blob_properties
 from devhost.invoke import describe, invoke
 from devhost.leases import ensure_hosts_container, try_lease
-from devhost.notify import subscribe
+from devhost.notify import announce, subscribe
 from devhost.queues import ensure_queue
 from devhost.storage import encode_message
 
@@ -54,6 +59,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 POISON_QUEUE = "webjobs-blobtrigger-poison"
 FAST_POLL = 0.2
+SETTLED = "blob-settled"
 SLOWDOWN = 1.25  # each listing that finds nothing new stretches the interval by this
 
 
@@ -89,6 +95,11 @@ def blob_value(spec: FunctionSpec, container: str, name: str) -> tuple[Any, dict
             data["Properties"] = blob_properties(props)
             data["Metadata"] = dict(props.metadata or {})
     return value, data
+
+
+def settled_event(function: str, container: str, etag: str, name: str) -> str:
+    """What a worker announces once a blob version's receipt says it is done for good."""
+    return f"{SETTLED}:{function}:{container}:{etag}:{name}"
 
 
 class BlobRunner:
@@ -131,6 +142,17 @@ class BlobRunner:
                 self.done.add((name, etag))
         finally:
             lease.release()
+        if (name, etag) in self.done:
+            announce(settled_event(self.spec.name, self.container, etag, name))
+
+    def on_settled(self, event: str) -> None:
+        """Another worker's `settled_event`: that version is skipped here too."""
+        parts = event.split(":", 4)
+        if len(parts) != 5:  # not what settled_event writes
+            return
+        _, function, container, etag, name = parts
+        if function == self.spec.name and container == self.container:
+            self.done.add((name, etag))
 
     def _run(self, name: str) -> bool:
         try:
@@ -178,10 +200,12 @@ class BlobListener:
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
 
     def _on_event(self, event: str) -> None:
-        if event == f"blob:{self.container}":
+        if event.startswith(f"{SETTLED}:"):
+            self.runner.on_settled(event)
+        elif event == f"blob:{self.container}":
             self.interval, self.list_now = FAST_POLL, True
             self.wake.set()
-        elif event == "http":
+        elif event in ("http", f"http:{self.container}"):
             self.interval, self.nudged_at = FAST_POLL, time.monotonic()
             self.wake.set()  # the sleep in progress shortens: a listing FAST_POLL from now
 

@@ -31,9 +31,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from devhost.app_loader import FunctionSpec
+from devhost.blobs import path_pattern
 from devhost.expressions import json_properties
 from devhost.invoke import invoke
-from devhost.notify import announce
+from devhost.notify import announce_one
 from devhost.routes import RouteTemplate
 from devhost.site_headers import global_headers, with_headers
 
@@ -135,6 +136,9 @@ def build_app(
     functions = [HttpFunction(s) for s in live if s.trigger_type == "httpTrigger"]
     functions.sort(key=lambda f: f.template.specificity, reverse=True)
     by_name = {s.name: s for s in live}
+    watched = sorted(
+        {path_pattern(s.trigger["path"])[0] for s in live if s.trigger_type == "blobTrigger"}
+    )
     static = _static_app(app_dir)
     prefix = f"/{route_prefix}" if route_prefix else ""
     admin_pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="admin-invoke")
@@ -168,8 +172,6 @@ def build_app(
             return JSONResponse(
                 {"error": f"request body larger than {limit} bytes"}, status_code=413
             )
-        if request.method in WRITES:  # uploads follow the calls that create them
-            announce("http")  # blob listeners poll quickly for a while
         http_request = func.HttpRequest(
             method=request.method,
             url=str(request.url),
@@ -185,10 +187,14 @@ def build_app(
                 data=http_binding_data(http_request),
                 traceparent=request.headers.get("traceparent"),
             )  # fmt: skip
-            return to_response(result)
+            response = to_response(result)
         except Exception:
             logger.exception("function %s failed", function.spec.name)
             return Response(status_code=500)
+        if request.method in WRITES and response.status_code < 300:
+            for event in upload_nudges(getattr(response, "body", b""), watched):
+                announce_one(event)  # one worker's listeners of it poll quickly for a while
+        return response
 
     async def status(request: Request) -> Response:
         return JSONResponse(
@@ -261,6 +267,14 @@ def build_app(
     )
     app.router.default = dispatch  # everything else: functions, then the site
     return app
+
+
+def upload_nudges(body: bytes, containers: list[str]) -> list[str]:
+    """What a successful POST, PUT or PATCH announces to the blob listeners: an upload
+    follows the call that created its job, into the container its response names (the
+    upload URL); a response that names none wakes the listeners of every container."""
+    named = [c for c in containers if f"/{c}/".encode() in body]
+    return [f"http:{c}" for c in named] or ["http"]
 
 
 def _blob_of(event: dict[str, Any]) -> tuple[str, str] | None:

@@ -5,13 +5,16 @@ waiting out the listener's backoff. devhost does the same across its processes: 
 worker binds a Unix datagram socket in DEVHOST_NOTIFY_DIR; whoever sends a queue message
 (an output binding, or the app's own azure-storage-queue client in a devhost process)
 sends the queue's name to every socket. The parent also signals API calls that can create
-an upload, which make blob listeners poll quickly for a while (uploads follow them).
-Best effort: a lost datagram only means the usual polling delay.
+an upload to one worker in turn, whose blob listeners then poll quickly for a while
+(uploads follow them; one worker's listing finds the blob for all). A worker that has
+settled a blob version tells the others, so they skip it without reading its receipt.
+Best effort: a lost datagram only means the usual polling delay or a receipt read.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import socket
@@ -21,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "announce", "announce_blob", "announce_queue", "announcing", "install_send_hooks", "subscribe",
+    "announce", "announce_blob", "announce_one", "announce_queue", "announcing",
+    "install_send_hooks", "subscribe",
 ]  # fmt: skip
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,9 @@ _subscribers: list[Callable[[str], None]] = []
 _lock = threading.Lock()
 _server: socket.socket | None = None
 _sender: socket.socket | None = None
+_turn = itertools.count()
+MAX_EVENT_BYTES = 1024
+"""A datagram's size: a longer event is not sent (cut short, it could name another blob)."""
 
 
 def _directory() -> Path | None:
@@ -43,15 +50,36 @@ def announce(event: str) -> None:
     if directory is None:
         _deliver(event)
         return
+    for path in directory.glob("*.sock"):
+        _send(event, path)
+
+
+def announce_one(event: str) -> None:
+    """Send `event` to one devhost process listening, each in turn."""
+    directory = _directory()
+    if directory is None:
+        _deliver(event)
+        return
+    sockets = sorted(directory.glob("*.sock"))
+    first = next(_turn)
+    for offset in range(len(sockets)):  # a dead worker's leftover socket: the next one
+        if _send(event, sockets[(first + offset) % len(sockets)]):
+            return
+
+
+def _send(event: str, path: Path) -> bool:
     global _sender
+    payload = event.encode()
+    if len(payload) > MAX_EVENT_BYTES:
+        return False
     if _sender is None:
         _sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         _sender.setblocking(False)
-    payload = event.encode()[:1024]
-    with contextlib.suppress(OSError):
-        for path in directory.glob("*.sock"):
-            with contextlib.suppress(OSError):
-                _sender.sendto(payload, str(path))
+    try:
+        _sender.sendto(payload, str(path))
+    except OSError:
+        return False
+    return True
 
 
 def announce_queue(name: str) -> None:
@@ -91,7 +119,7 @@ def subscribe(callback: Callable[[str], None]) -> None:
 def _serve(server: socket.socket) -> None:
     while True:
         try:
-            data = server.recv(1024)
+            data = server.recv(MAX_EVENT_BYTES)
         except OSError:
             return
         _deliver(data.decode(errors="replace"))

@@ -40,6 +40,13 @@ def test_a_write_call_speeds_it_up_then_empty_listings_slow_it_back_to_idle(
     assert listener.interval == FAST_POLL
 
 
+def test_a_write_call_for_another_container_leaves_it_idle(listener: BlobListener) -> None:
+    listener._on_event("http:video-uploads")
+    assert listener.interval == 2 and listener.nudged_at == 0
+    listener._on_event("http:images-uploads")
+    assert listener.interval == FAST_POLL and listener.nudged_at > 0
+
+
 def test_a_blob_written_here_lists_at_once_and_other_containers_are_ignored(
     listener: BlobListener,
 ) -> None:

@@ -119,14 +119,28 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(
     assert seen == [1000]
 
 
-def test_only_calls_that_can_create_an_upload_wake_the_blob_listeners(
-    client: AsgiClient, monkeypatch: pytest.MonkeyPatch
+def test_only_calls_that_can_create_an_upload_wake_the_blob_listeners_of_its_container(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from devhost import http_server
 
+    url = "http://127.0.0.1:10000/devstoreaccount1/image-uploads/dev/job/a.jpg?sig=x"
+    blob = {"type": "blobTrigger", "name": "blob", "path": "image-uploads/{name}"}
+    specs = [
+        _http("create", "jobs", ["POST"], lambda req: func.HttpResponse(f'{{"upload":"{url}"}}')),
+        _http("plain", "other", ["POST"], lambda req: "ok"),
+        _http("status", "jobs/{id}", ["GET"], lambda req: f'{{"upload":"{url}"}}'),
+        _http("none", "none", ["POST"], lambda req: None),
+        FunctionSpec("ingest", "blobTrigger", blob, [blob], print),
+    ]
+    client = AsgiClient(build_app(tmp_path, specs, "api", invoke_other=lambda s, t: None))
     events: list[str] = []
-    monkeypatch.setattr(http_server, "announce", events.append)
-    assert client.get("/api/hello/ann").status_code == 200
+    monkeypatch.setattr(http_server, "announce_one", events.append)
+    assert client.get("/api/jobs/1").status_code == 200
     assert events == []  # a status poll is a read: no upload follows it
-    client.post("/api/none")  # answered 500 (it returns None): what counts is the method
-    assert events == ["http"]
+    assert client.post("/api/none").status_code == 500
+    assert events == []  # nor does a call that failed
+    client.post("/api/jobs")
+    assert events == ["http:image-uploads"]  # the upload goes where the response says
+    client.post("/api/other")
+    assert events[1:] == ["http"]  # a response naming no watched container: all of them

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import queue
+import socket
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,43 @@ def test_the_sdk_clients_are_hooked() -> None:
     assert getattr(QueueClient.send_message, "_devhost_hook", False)
     assert getattr(BlobClient.upload_blob, "_devhost_hook", False)
     assert not getattr(QueueClient.send_message.__wrapped__, "_devhost_hook", False)
+
+
+def _listeners(directory: Path, count: int) -> list[socket.socket]:
+    sockets = []
+    for index in range(count):
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        server.bind(str(directory / f"w{index}.sock"))
+        server.setblocking(False)
+        sockets.append(server)
+    return sockets
+
+
+def _received(server: socket.socket) -> list[bytes]:
+    got = []
+    with contextlib.suppress(BlockingIOError):
+        while True:
+            got.append(server.recv(notify.MAX_EVENT_BYTES))
+    return got
+
+
+def test_announce_one_reaches_one_worker_in_turn_past_a_dead_socket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(notify.ENV, str(tmp_path))
+    first, second = _listeners(tmp_path, 2)
+    (tmp_path / "w9.sock").touch()  # a dead worker's leftover (sorted last)
+    for _ in range(6):
+        notify.announce_one("http")
+    counts = [len(_received(first)), len(_received(second))]
+    assert sum(counts) == 6 and min(counts) >= 2  # each event to one worker, both get turns
+
+
+def test_an_event_too_long_for_one_datagram_is_not_sent_cut_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(notify.ENV, str(tmp_path))
+    (server,) = _listeners(tmp_path, 1)
+    notify.announce("blob-settled:ingest:uploads:0x1:" + "n" * notify.MAX_EVENT_BYTES)
+    notify.announce("blob:uploads")
+    assert _received(server) == [b"blob:uploads"]
