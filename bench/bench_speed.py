@@ -40,7 +40,9 @@
   per idle minute of one devhost worker, by service. A tiny base64 job makes one progress
   write (the relay writes the tool's first report; the rest fall in its 1 s throttle). The
   API key's read (once per 30 s of the key cache, whatever the number of jobs) is counted
-  apart. docs/api.md lists the 12 transactions of a job.
+  apart. docs/api.md lists the 12 transactions of a job. And everything a job costs when
+  the light jobs arrive at once on 2 workers (each one tool at a time, as for P2/P6), the
+  client polling every 0.5 s: what the trigger machinery of several workers adds.
 - history latency (limit 10) for a tenant with 30 jobs and one with 10,000: the page read
   again (the store reads up to the page's remembered end: docs/api.md, "What a page
   costs"), and a process's first read of it (the plain query); and beside them
@@ -293,8 +295,10 @@ def _status(host: Any, api: Any, key: str, connection_string: str) -> dict[str, 
     }
 
 
-def _transactions(azurite: Any, key: str) -> dict[str, dict[tuple[str, str], float]]:
-    """{"idle_per_minute": {service: n}, "per_job": {service: n}}."""
+def _transactions(
+    azurite: Any, key: str, burst: list[bytes]
+) -> dict[str, dict[tuple[str, str], float]]:
+    """{"idle_per_minute": {service: n}, "per_job": {service: n}, "burst": {service: n}}."""
     from bench.counting_proxy import CountingProxy
     from shared.context import Services
     from shared.settings import Settings
@@ -320,6 +324,12 @@ def _transactions(azurite: Any, key: str) -> dict[str, dict[tuple[str, str], flo
             for index in range(COUNTED_JOBS):
                 job(api, f"n{index}.bin")
             busy, seconds = proxy.snapshot() - before, time.monotonic() - started
+        with _devhost(proxy.connection_string, key, 2, ONE_TOOL_PER_WORKER) as (_, api):
+            params = CPU_WORKLOADS["light"][1]
+            _through_pipeline(api, burst[:2], params)
+            before = proxy.snapshot()
+            _through_pipeline(api, burst, params)
+            in_burst = proxy.snapshot() - before
     finally:
         proxy.stop()
     keys = [(service, kind) for service in SERVICES for kind in ("app", "polling", "auth")]
@@ -327,6 +337,7 @@ def _transactions(azurite: Any, key: str) -> dict[str, dict[tuple[str, str], flo
     return {
         "idle_per_minute": {k: idle_rate[k] * 60 for k in keys},
         "per_job": {k: max(0.0, busy[k] - idle_rate[k] * seconds) / COUNTED_JOBS for k in keys},
+        "burst": {k: in_burst[k] / len(burst) for k in keys},
     }
 
 
@@ -699,7 +710,7 @@ def run() -> str:
                 spans["background"] = _background_cpu(host, azurite, api, ident)
                 status = _status(host, api, key, connection_string)
             rounds = _scaling(azurite, key, workloads, workdir)
-            transactions = _transactions(azurite, key)
+            transactions = _transactions(azurite, key, workloads["light"])
             video = _video(connection_string, key, workdir)
             history = _history(connection_string)
         finally:
@@ -759,6 +770,7 @@ def _report(
     }
     tool_cost = {name: workers[name][2]["tools"] / loops[name][2]["tools"] for name in workers}
     per_job, idle = transactions["per_job"], transactions["idle_per_minute"]
+    burst = transactions["burst"]
     small_video, large_video = video["50 MB"], video["500 MB"]
     lines = [
         "## Speed: issue 10's figures against their targets",
@@ -843,6 +855,11 @@ def _report(
         f"| P7 transactions per idle minute, one devhost worker: polling (blob / queue / table)"
         f" | {_sum(idle, 'polling'):.0f} ({_split(idle, 'polling')}); other:"
         f" {_sum(idle, 'app'):.0f} | reported | - |",
+        f"| P7 transactions per job, {CPU_JOBS} light jobs at once through 2 workers, everything"
+        f" counted (the client's status polls and the idle queues' polls included): app / polling"
+        f" / API key | {_sum(burst, 'app'):.1f} ({_split(burst, 'app')}) /"
+        f" {_sum(burst, 'polling'):.1f} ({_split(burst, 'polling')}) /"
+        f" {_sum(burst, 'auth'):.1f} | - | - |",
         "",
         f"Machine load while measuring (1-minute load average at the end): {os.getloadavg()[0]:.1f}"
         f" on {os.cpu_count()} cores.",

@@ -16,11 +16,13 @@ every worker listing every container after every call made 14 listings a job wit
 workers), from where each listing that finds nothing new stretches it by a quarter
 until it is back at the idle rate (11 listings in the 8.5 s after a call, not the 42 of a
 flat 0.2 s). Never more often than 4x the time a listing takes; N workers share that rate
-(each lists every N intervals, at random phases). An upload follows the API call that
-created its job, so the fast rate covers the uploads people wait for; reads (a client
-polling a status) do not count as activity: at 10 status calls a second the listings of 7
-containers took a fifth of a core. The idle rate only bounds the delay for a blob nobody
-announced (it was 0.5 s: 840 listings a minute for 7 containers, now 210).
+(each lists every N intervals, at random phases), except the worker an API call woke,
+which keeps the whole fast rate until it is back at idle (the others were not woken).
+An upload follows the API call that created its job, so the fast rate covers the uploads
+people wait for; reads (a client polling a status) do not count as activity: at 10
+status calls a second the listings of 7 containers took a fifth of a core. The idle rate
+only bounds the delay for a blob nobody announced (it was 0.5 s: 840 listings a minute
+for 7 containers, now 210).
 Event Grid notifications posted to /runtime/webhooks/blobs run their blob at once through
 the same receipts. The worker that settles a version tells the others (`blob-settled`), so
 they skip it without reading its receipt, as their own settled versions; a lost notice
@@ -196,6 +198,7 @@ class BlobListener:
         self.interval = self.idle
         self.list_now = False
         self.nudged_at = 0.0
+        self.leading = False
         self.wake = threading.Event()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
 
@@ -207,11 +210,25 @@ class BlobListener:
             self.wake.set()
         elif event in ("http", f"http:{self.container}"):
             self.interval, self.nudged_at = FAST_POLL, time.monotonic()
+            self.leading = True  # the call came to this worker alone: it does not share
             self.wake.set()  # the sleep in progress shortens: a listing FAST_POLL from now
 
     def settle(self, *, found_new: bool) -> None:
         """After a listing: new blobs keep the fast rate, nothing new slows towards idle."""
         self.interval = FAST_POLL if found_new else min(self.idle, self.interval * SLOWDOWN)
+        if self.interval >= self.idle:
+            self.leading = False
+
+    def next_listing(self, begun: float, listing: float, spread: float) -> float:
+        """When to list again, a sleep having begun at `begun` after a listing that took
+        `listing` seconds: N workers share the rate, but a worker woken by an API call
+        alone keeps the whole fast rate until it is back at the idle rate (the upload may
+        land after its first listing, and no other worker hurries)."""
+        share = 1 if self.leading else self.share
+        due = begun + max(self.interval, 4 * listing) * spread * share
+        if self.nudged_at > begun:  # an upload follows that call: look soon
+            due = min(due, self.nudged_at + FAST_POLL * spread)
+        return due
 
     def run(self) -> None:
         ensure_hosts_container()
@@ -243,10 +260,7 @@ class BlobListener:
     def _sleep(self, listing: float) -> None:
         begun, spread = time.monotonic(), random.uniform(0.75, 1.25)
         while not self.stop.is_set() and not self.list_now:
-            due = begun + max(self.interval, 4 * listing) * spread * self.share
-            if self.nudged_at > begun:  # an upload follows that call: every worker looks soon
-                due = min(due, self.nudged_at + FAST_POLL * spread)
-            left = due - time.monotonic()
+            left = self.next_listing(begun, listing, spread) - time.monotonic()
             if left <= 0:
                 return
             self.wake.wait(min(left, 0.5))

@@ -54,3 +54,16 @@ def test_a_blob_written_here_lists_at_once_and_other_containers_are_ignored(
     assert listener.interval == 2 and not listener.list_now
     listener._on_event("blob:images-uploads")
     assert listener.interval == FAST_POLL and listener.list_now and listener.wake.is_set()
+
+
+def test_a_worker_woken_by_a_call_keeps_the_fast_rate_to_itself_until_idle(
+    listener: BlobListener,
+) -> None:
+    listener.share = 2  # another worker shares the idle rate
+    assert listener.next_listing(100.0, 0.0, 1.0) == 100.0 + 2 * 2
+    listener._on_event("http")
+    listener.settle(found_new=False)  # the upload had not landed yet
+    assert listener.next_listing(100.0, 0.0, 1.0) == 100.0 + FAST_POLL * 1.25
+    while listener.interval < 2:
+        listener.settle(found_new=False)
+    assert listener.next_listing(100.0, 0.0, 1.0) == 100.0 + 2 * 2
