@@ -4,12 +4,16 @@ Each `bench/bench_<topic>.py` defines `run() -> str`, which measures alternative
 side in the same process run and returns a Markdown section (a heading, what was measured,
 a table with ratios). `python -m bench [topic ...]` runs all or the named ones; naming
 some keeps the other topics' sections of BENCHMARKS.md as they were (between markers).
+Each topic runs in an interpreter of its own, which prints its section (not as
+`__main__`: the runner's zygote cannot unpickle what `__main__` defines), so no topic
+measures in a process that an earlier one left large: after bench_history the process
+held ~445 MB, which every spawned child's ru_maxrss then began with, and bench_speed's
+history reads measured 2.7x there against 1.3x alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import pkgutil
 import platform
 import re
@@ -40,8 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen:
         print(f"running bench_{name} ...", file=sys.stderr)
         started = time.perf_counter()
-        module = importlib.import_module(f"bench.bench_{name}")
-        sections[name] = f"{module.run().strip()}\n\n_Measured at commit {_commit()}._"
+        section = subprocess.run(
+            [sys.executable, "-c", f"from bench.bench_{name} import run; print(run())"],
+            cwd=OUTPUT.parent, stdout=subprocess.PIPE, text=True, check=True,
+        ).stdout  # fmt: skip
+        sections[name] = f"{section.strip()}\n\n_Measured at commit {_commit()}._"
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     header = (
         "# Benchmarks\n\n"

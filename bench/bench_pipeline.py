@@ -3,8 +3,9 @@ a 9x larger file. If the path streams, the peak stays flat while the file grows.
 
 Each size runs in a fresh spawned process against its own Azurite (on disk), driving the
 same code the triggers call: the API handler, a SAS upload from a file, ingest, process.
-The tool (base64-codec) runs in its own child process, not counted here (a spawned
-child's ru_maxrss includes its parent's pages from before exec, so it is not reported).
+The tool (base64-codec) runs in its own child process, not counted here. Peaks are VmHWM,
+which starts afresh at exec (ru_maxrss would carry over the peak of the process that
+spawned this one: `python -m bench` is large after bench_history).
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.memory import peak_rss_mb
 
 MB = 1024 * 1024
 SIZES_MB = (5, 25, 45)  # base64-codec accepts up to 50 MB
@@ -39,7 +41,7 @@ def _measure(connection_string: str, size: int, workdir: str) -> dict[str, float
     with source.open("wb") as sink:
         for _ in range(size // MB):
             sink.write(os.urandom(MB))
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = peak_rss_mb()
     started = time.perf_counter()
     request = ApiRequest(
         method="POST",
@@ -61,8 +63,8 @@ def _measure(connection_string: str, size: int, workdir: str) -> dict[str, float
     final = services.jobs.get("bench", job["executionId"])
     assert final is not None and final.status == "completed", final
     return {
-        "baseline_mb": baseline / 1024,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "baseline_mb": baseline,
+        "peak_mb": peak_rss_mb(),
         "seconds": elapsed,
     }
 

@@ -76,6 +76,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bench.memory import peak_rss_mb
+
 ROOT = Path(__file__).resolve().parent.parent
 PLOTS = Path(__file__).resolve().parent / "plots"
 TINY_JOBS = 30
@@ -361,11 +363,6 @@ def _worker_pid(host: Any) -> int:
     raise RuntimeError("no devhost worker process found")
 
 
-def _vm_hwm_mb(pid: int) -> float:
-    status = Path(f"/proc/{pid}/status").read_text()
-    return int(next(x for x in status.splitlines() if x.startswith("VmHWM:")).split()[1]) / 1024
-
-
 def _video(connection_string: str, key: str, workdir: Path) -> dict[str, dict[str, float]]:
     """{label: {size_mb, host_start_mb, host_peak_mb, tool_peak_mb, seconds}} per video."""
     from azure.storage.blob import BlobClient
@@ -378,7 +375,7 @@ def _video(connection_string: str, key: str, workdir: Path) -> dict[str, dict[st
         with _devhost(connection_string, key, 1) as (host, api):
             worker = _worker_pid(host)
             _wait(api, _submit(api, "base64-codec", "w.bin", b"warm", {})[0], 0.1)  # fully up
-            start_mb = _vm_hwm_mb(worker)
+            start_mb = peak_rss_mb(worker)
             started = time.perf_counter()
             body = {"filename": path.name, "size": size, "parameters": {}}
             job = api.post("/v1/tools/video-compressor/uploads/", json=body).json()
@@ -392,7 +389,7 @@ def _video(connection_string: str, key: str, workdir: Path) -> dict[str, dict[st
             results[label] = {
                 "size_mb": size / 1e6,
                 "host_start_mb": start_mb,
-                "host_peak_mb": _vm_hwm_mb(worker),
+                "host_peak_mb": peak_rss_mb(worker),
                 "tool_peak_mb": float(peaks[-1]),
                 "seconds": seconds,
             }

@@ -76,6 +76,10 @@ def cmd_tools(client: MagicToolboxClient, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+PERCENT_BAR = "{desc}: {percentage:3.0f}%|{bar}| {elapsed}{postfix}"
+"""The processing bar: percent and time so far; tqdm's default would show a rate in "%/s"."""
+
+
 def _run_job(client: MagicToolboxClient, args: argparse.Namespace) -> dict[str, Any]:
     """Upload (with a byte bar), wait (with a percent bar), return the completed status."""
     quiet = args.no_progress or args.json
@@ -91,7 +95,7 @@ def _run_job(client: MagicToolboxClient, args: argparse.Namespace) -> dict[str, 
     def on_update(status: dict[str, Any]) -> None:
         if not bars:
             upload_bar.close()
-            bars.append(tqdm(total=100, desc="process", unit="%", disable=quiet))
+            bars.append(tqdm(total=100, desc="process", bar_format=PERCENT_BAR, disable=quiet))
         process_bar = bars[0]
         process_bar.set_postfix_str(status.get("currentStep") or status["status"])
         process_bar.update(round(status.get("progress") or 0) - process_bar.n)

@@ -80,7 +80,7 @@ class VideoCompressor(Tool[VideoCompressorParams]):
     input_kinds = VIDEO_INPUTS
     output_kinds = (kind("mp4"),)
     max_file_size = MAX_VIDEO_BYTES
-    timeout_seconds = 1800
+    timeout_seconds = 1500
     Params = VideoCompressorParams
 
     def run(

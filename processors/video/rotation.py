@@ -59,7 +59,7 @@ class VideoRotation(Tool[RotationParams]):
     input_kinds = VIDEO_INPUTS
     output_kinds = (kind("mp4"),)
     max_file_size = MAX_VIDEO_BYTES
-    timeout_seconds = 1800
+    timeout_seconds = 1500
     Params = RotationParams
 
     def run(

@@ -195,3 +195,20 @@ def test_a_rate_limited_call_waits_once_then_exits_3(
         api.close()
     assert api.requests == requests
     assert said in capsys.readouterr().err
+
+
+def test_the_processing_bar_shows_percent_and_the_step_not_a_rate() -> None:
+    import io
+
+    from tqdm import tqdm
+
+    from client.cli import PERCENT_BAR
+
+    shown = io.StringIO()
+    bar = tqdm(total=100, desc="process", bar_format=PERCENT_BAR, file=shown, ncols=80)
+    bar.set_postfix_str("Encoding")
+    bar.update(37)
+    bar.close()
+    line = shown.getvalue().split("\r")[-1]
+    assert line.startswith("process:  37%|") and line.rstrip().endswith(", Encoding")
+    assert "/s" not in line

@@ -1,0 +1,31 @@
+"""Every tool run ends, by its own timeout, before the Functions host's timeout ends the
+invocation: the runner's timeout fails the one job with a reason; the host's would restart
+the whole worker process, with every job on it."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from processors.registry import all_tools
+from shared.pipeline.cleanup import PROCESSING_MARGIN
+
+HOST_JSON = Path(__file__).resolve().parents[3] / "host.json"
+
+
+def _function_timeout() -> timedelta:
+    hours, minutes, seconds = json.loads(HOST_JSON.read_text())["functionTimeout"].split(":")
+    return timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds))
+
+
+@pytest.mark.parametrize("tool", all_tools(), ids=lambda tool: tool.name)
+def test_a_tool_run_and_the_fetch_and_store_around_it_fit_in_the_function_timeout(
+    tool: object,
+) -> None:
+    timeout = timedelta(seconds=tool.timeout_seconds)  # type: ignore[attr-defined]
+    # PROCESSING_MARGIN is what the retention sweep allows beyond the tool's timeout for the
+    # input's fetch, the output's upload and the writes before it calls a job stuck.
+    assert timeout + PROCESSING_MARGIN <= _function_timeout()
