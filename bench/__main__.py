@@ -77,13 +77,16 @@ def _kept_sections() -> dict[str, str]:
 
 
 def _commit() -> str:
-    done = subprocess.run(
-        ["git", "describe", "--always", "--dirty"],
-        cwd=OUTPUT.parent,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip() or "unknown"
+    """The commit measured; "-dirty" when code differs from it (this run's own outputs,
+    BENCHMARKS.md and the plots, do not count)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=OUTPUT.parent, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    changed = git("status", "--porcelain", "--", ".", ":!BENCHMARKS.md", ":!bench/plots")
+    return f"{commit}-dirty" if changed else commit
 
 
 def _memory_gb() -> str:
