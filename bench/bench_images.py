@@ -3,7 +3,7 @@
 Input: a generated 24 MP (6000 x 4000) photo-like JPEG. Two tasks: shrink to 2048 px WebP
 (what the converter/compressor do with max dimensions) and a full-size JPEG re-encode.
 Time is the best of three runs inside the child; memory is the child's peak RSS
-(`ru_maxrss`), interpreter and imports included, so every row pays the same overhead.
+(VmHWM), interpreter and imports included, so every row pays the same overhead.
 """
 
 from __future__ import annotations
@@ -60,10 +60,8 @@ for _ in range(int(sys.argv[5])):
     started = time.perf_counter()
     work[engine_name]()
     best = min(best, time.perf_counter() - started)
-# VmHWM, not ru_maxrss: ru_maxrss survives exec and would report the parent's peak.
-status = Path("/proc/self/status").read_text()
-peak_mb = int(next(l for l in status.splitlines() if l.startswith("VmHWM:")).split()[1]) / 1024
-print(json.dumps({"seconds": best, "peak_mb": peak_mb, "bytes": out.stat().st_size}))
+from bench.memory import peak_rss_mb  # VmHWM: ru_maxrss would report the parent's peak
+print(json.dumps({"seconds": best, "peak_mb": peak_rss_mb(), "bytes": out.stat().st_size}))
 """
 
 TASKS = {"webp": "24 MP JPEG -> 2048 px WebP q85", "jpeg": "24 MP JPEG -> full-size JPEG q85"}

@@ -142,10 +142,9 @@ class BlobRunner:
             lease.blob.set_blob_metadata(meta, lease=lease.id)
             if meta["status"] != "failed":
                 self.done.add((name, etag))
+                announce(settled_event(self.spec.name, self.container, etag, name))
         finally:
             lease.release()
-        if (name, etag) in self.done:
-            announce(settled_event(self.spec.name, self.container, etag, name))
 
     def on_settled(self, event: str) -> None:
         """Another worker's `settled_event`: that version is skipped here too."""

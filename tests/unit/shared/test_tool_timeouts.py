@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from devhost.config import parse_timespan
 from processors.registry import all_tools
 from shared.pipeline.cleanup import PROCESSING_MARGIN
 
@@ -17,8 +18,8 @@ HOST_JSON = Path(__file__).resolve().parents[3] / "host.json"
 
 
 def _function_timeout() -> timedelta:
-    hours, minutes, seconds = json.loads(HOST_JSON.read_text())["functionTimeout"].split(":")
-    return timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds))
+    value = json.loads(HOST_JSON.read_text())["functionTimeout"]
+    return timedelta(seconds=parse_timespan(value, default=0.0))
 
 
 @pytest.mark.parametrize("tool", all_tools(), ids=lambda tool: tool.name)
