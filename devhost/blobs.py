@@ -61,6 +61,7 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 POISON_QUEUE = "webjobs-blobtrigger-poison"
 FAST_POLL = 0.2
+FIRST_LOOK = 0.05  # after a call that hands out an upload URL: a small upload has landed
 SETTLED = "blob-settled"
 SLOWDOWN = 1.25  # each listing that finds nothing new stretches the interval by this
 
@@ -197,6 +198,7 @@ class BlobListener:
         self.interval = self.idle
         self.list_now = False
         self.nudged_at = 0.0
+        self.listed_at = 0.0
         self.leading = False
         self.wake = threading.Event()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
@@ -208,9 +210,10 @@ class BlobListener:
             self.interval, self.list_now = FAST_POLL, True
             self.wake.set()
         elif event in ("http", f"http:{self.container}"):
-            self.interval, self.nudged_at = FAST_POLL, time.monotonic()
-            self.leading = True  # the call came to this worker alone: it does not share
-            self.wake.set()  # the sleep in progress shortens: a listing FAST_POLL from now
+            self.interval, self.leading = FAST_POLL, True  # this worker alone was told
+            if self.nudged_at <= self.listed_at:  # a look already due is not put off (bursts)
+                self.nudged_at = time.monotonic()
+            self.wake.set()  # the sleep in progress shortens: a listing FIRST_LOOK from now
 
     def settle(self, *, found_new: bool) -> None:
         """After a listing: new blobs keep the fast rate, nothing new slows towards idle."""
@@ -223,11 +226,10 @@ class BlobListener:
         `listing` seconds: N workers share the rate, but a worker woken by an API call
         alone keeps the whole fast rate until it is back at the idle rate (the upload may
         land after its first listing, and no other worker hurries)."""
+        if self.nudged_at > begun:  # the upload follows that call: look just after it lands
+            return self.nudged_at + FIRST_LOOK * spread
         share = 1 if self.leading else self.share
-        due = begun + max(self.interval, 4 * listing) * spread * share
-        if self.nudged_at > begun:  # an upload follows that call: look soon
-            due = min(due, self.nudged_at + FAST_POLL * spread)
-        return due
+        return begun + max(self.interval, 4 * listing) * spread * share
 
     def run(self) -> None:
         ensure_hosts_container()
@@ -238,7 +240,7 @@ class BlobListener:
         subscribe(self._on_event)
         while not self.stop.is_set():
             self.list_now = False
-            started = time.monotonic()
+            started = self.listed_at = time.monotonic()
             listing = 0.0
             try:
                 found = [

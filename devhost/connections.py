@@ -120,7 +120,9 @@ def _blob(connection: Connection) -> BlobServiceClient:
         return BlobServiceClient.from_connection_string(
             connection.connection_string, transport=transport()
         )
-    return BlobServiceClient(connection.uri("blob"), credential=_credential(connection))
+    return BlobServiceClient(
+        connection.uri("blob"), credential=_credential(connection), transport=transport()
+    )
 
 
 @cache
@@ -133,14 +135,22 @@ def _queue(connection: Connection) -> QueueServiceClient:
         return QueueServiceClient.from_connection_string(
             connection.connection_string, transport=transport()
         )
-    return QueueServiceClient(connection.uri("queue"), credential=_credential(connection))
+    return QueueServiceClient(
+        connection.uri("queue"), credential=_credential(connection), transport=transport()
+    )
 
 
 @cache
 def _table(connection: Connection) -> TableServiceClient:
+    from devhost.storage import transport
+
     if connection.connection_string:
-        return TableServiceClient.from_connection_string(connection.connection_string)
-    return TableServiceClient(endpoint=connection.uri("table"), credential=_credential(connection))
+        return TableServiceClient.from_connection_string(
+            connection.connection_string, transport=transport()
+        )
+    return TableServiceClient(
+        endpoint=connection.uri("table"), credential=_credential(connection), transport=transport()
+    )
 
 
 @cache

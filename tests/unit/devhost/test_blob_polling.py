@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from devhost.app_loader import FunctionSpec
-from devhost.blobs import FAST_POLL, BlobListener
+from devhost.blobs import FAST_POLL, FIRST_LOOK, BlobListener
 from devhost.config import HostConfig
 
 
@@ -38,6 +38,12 @@ def test_a_write_call_speeds_it_up_then_empty_listings_slow_it_back_to_idle(
     listener._on_event("http")
     listener.settle(found_new=True)  # a new blob keeps it fast
     assert listener.interval == FAST_POLL
+    nudged = listener.nudged_at
+    listener._on_event("http")  # a burst of calls does not put off the look already due
+    assert listener.interval == FAST_POLL and listener.nudged_at == nudged
+    listener.listed_at = nudged + 0.01  # that look was made: the next call gets its own
+    listener._on_event("http")
+    assert listener.nudged_at > nudged
 
 
 def test_a_write_call_for_another_container_leaves_it_idle(listener: BlobListener) -> None:
@@ -62,6 +68,8 @@ def test_a_worker_woken_by_a_call_keeps_the_fast_rate_to_itself_until_idle(
     listener.share = 2  # another worker shares the idle rate
     assert listener.next_listing(100.0, 0.0, 1.0) == 100.0 + 2 * 2
     listener._on_event("http")
+    listener.nudged_at = 100.0
+    assert listener.next_listing(99.0, 0.0, 1.0) == 100.0 + FIRST_LOOK  # the first look
     listener.settle(found_new=False)  # the upload had not landed yet
     assert listener.next_listing(100.0, 0.0, 1.0) == 100.0 + FAST_POLL * 1.25
     while listener.interval < 2:
