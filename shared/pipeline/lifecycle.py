@@ -16,8 +16,10 @@ says *what* each move writes.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime
@@ -258,23 +260,71 @@ def start(services: Services, job: Job, message_id: str | None) -> Job | None:
 
 
 class ProgressRelay:
-    """Writes progress to the job at most once per interval (CAS; a stale write is dropped)."""
+    """Writes a running job's progress: the tool's latest report, at most once per
+    PROGRESS_INTERVAL and not before an interval has passed since the run began.
 
-    def __init__(self, services: Services, job: Job) -> None:
+    A report that comes too soon waits for its turn and is written then, unless a newer
+    one replaced it: a poller sees where the tool is, never a step it has left (nor does a
+    job done within the interval write any: its completion says it). The tool's closing
+    100 % is not written either: the completion follows at once. Writes are CAS (a stale
+    one is dropped); use it as a context manager, so that no write lands after the run.
+    """
+
+    def __init__(
+        self, services: Services, job: Job, *, interval: float = PROGRESS_INTERVAL
+    ) -> None:
         self.services, self.job = services, job
-        self._last = 0.0
+        self._interval = interval
+        self._due = time.monotonic() + interval
+        self._latest: tuple[float, str] | None = None
+        self._timer: threading.Timer | None = None
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> ProgressRelay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __call__(self, percent: float, step: str) -> None:
-        now = time.monotonic()
-        if now - self._last < PROGRESS_INTERVAL:
+        if percent >= 100:
             return
-        self._last = now
-        progress = round(max(0.0, min(percent, 99.0)), 1)
-        updated = self.services.jobs.transition(
-            self.job, JobStatus.PROCESSING, progress=progress, current_step=step[:100]
-        )
-        if updated is not None:
-            self.job = updated
+        with self._lock:
+            if self._closed:
+                return
+            self._latest = (percent, step)
+            if self._timer is None:
+                delay = max(0.0, self._due - time.monotonic())
+                # the job's log and trace context goes with the write
+                self._timer = threading.Timer(delay, contextvars.copy_context().run, (self._write,))
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _write(self) -> None:
+        with self._lock:  # held while writing: close() waits for a write under way
+            self._timer = None
+            if self._closed or self._latest is None:
+                return
+            percent, step = self._latest
+            self._latest = None
+            self._due = time.monotonic() + self._interval
+            updated = self.services.jobs.transition(
+                self.job,
+                JobStatus.PROCESSING,
+                progress=round(max(0.0, min(percent, 99.0)), 1),
+                current_step=step[:100],
+            )
+            if updated is not None:
+                self.job = updated
+
+    def close(self) -> None:
+        """No more writes; `job` is the job as last written."""
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
 
 
 def complete(

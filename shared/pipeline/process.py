@@ -128,15 +128,15 @@ def _run(services: Services, job: Job) -> None:
             for index, upload in enumerate(job.inputs)
         ]
         fetched = time.monotonic()
-        relay = ProgressRelay(services, job)
-        output = run_and_store(
-            services,
-            job,
-            inputs=paths,
-            workdir=Path(workdir),
-            timeout=tool.timeout_seconds,
-            on_progress=relay,
-        )
+        with ProgressRelay(services, job) as relay:
+            output = run_and_store(
+                services,
+                job,
+                inputs=paths,
+                workdir=Path(workdir),
+                timeout=tool.timeout_seconds,
+                on_progress=relay,
+            )
         log.info(
             "job %s: inputs fetched in %.0f ms, tool run and output stored in %.0f ms",
             job.execution_id,
