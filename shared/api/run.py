@@ -9,6 +9,7 @@ text as `result`, anything else as `resultBase64`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import tempfile
 import time
 from pathlib import Path
@@ -37,7 +38,7 @@ from shared.errors import (
 from shared.jobs import InputFile
 from shared.naming import safe_filename
 from shared.pipeline import lifecycle, webhooks
-from shared.pipeline.process import run_and_store
+from shared.pipeline.process import reserve_tool_memory, run_and_store
 from shared.pipeline.submit import find_tool, validated_params
 from shared.pipeline.validation import DeclaredFile, check_arrival, check_declared_files
 from shared.states import JobStatus
@@ -104,14 +105,18 @@ def run_sync(
             path.parent.mkdir()
             path.write_bytes(upload.data)
             paths.append(path)
+        timeout = min(tool.timeout_seconds, SYNC_TIMEOUT_SECONDS)
         try:
-            output = run_and_store(
-                services,
-                job,
-                inputs=paths,
-                workdir=Path(workdir),
-                timeout=min(tool.timeout_seconds, SYNC_TIMEOUT_SECONDS),
-            )
+            with contextlib.ExitStack() as room:
+                room.enter_context(reserve_tool_memory(services, timeout=timeout))
+                output = run_and_store(
+                    services,
+                    job,
+                    inputs=paths,
+                    workdir=Path(workdir),
+                    timeout=timeout,
+                    room=room,
+                )
         except PipelineError as exc:
             code = getattr(exc, "code", "processing_failed")
             lifecycle.fail(services, job, exc.message, code)

@@ -2,24 +2,28 @@
 
 Each tool run may grow to `TOOL_MEMORY_MB` before the runner stops it, so each reserves that
 much of `INSTANCE_MEMORY_MB` for as long as it runs; a run that does not fit waits until
-enough earlier runs finish (the queue keeps its message invisible meanwhile). The sum of the
-running tools' limits never passes the budget, so several legal jobs together cannot take
-the instance down (four GPX conversions once needed 2.37 GB together). Waiting longer than
-the tool's own timeout gives the message back to the queue (TransientError) for later.
+enough earlier runs finish. The sum of the running tools' limits never passes the budget,
+so several legal jobs together cannot take the instance down (four GPX conversions once
+needed 2.37 GB together). A wait that outlasts its timeout raises NoRoomError; the queued
+path then gives the job's message back to the queue (shared.pipeline.process).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from shared.errors import TransientError
 
-__all__ = ["MemoryBudget", "instance_budget"]
+__all__ = ["MemoryBudget", "NoRoomError", "instance_budget"]
 
 log = logging.getLogger(__name__)
+
+
+class NoRoomError(TransientError):
+    """No room in the budget came within the wait."""
 
 
 class MemoryBudget:
@@ -34,22 +38,15 @@ class MemoryBudget:
             return self._free
 
     @contextmanager
-    def reserve(
-        self, mb: int, *, timeout: float, on_wait: Callable[[], None] | None = None
-    ) -> Iterator[None]:
-        """Hold `mb` (at most the whole budget) while the block runs; wait for room first.
-        `on_wait` is called once, outside the lock, when the run has to wait (so the job can
-        say so: a wait may last as long as the runs ahead of it)."""
+    def reserve(self, mb: int, *, timeout: float) -> Iterator[None]:
+        """Hold `mb` (at most the whole budget) while the block runs; wait up to `timeout`
+        for room first (NoRoomError then)."""
         need = min(mb, self.total_mb)
         with self._room:
-            must_wait = self._free < need
-            if must_wait:
+            if self._free < need:
                 log.info("memory budget: waiting for %d MB (%d MB free)", need, self._free)
-        if must_wait and on_wait is not None:
-            on_wait()
-        with self._room:
             if not self._room.wait_for(lambda: self._free >= need, timeout=timeout):
-                raise TransientError(f"no room for {need} MB of tool memory within {timeout:.0f} s")
+                raise NoRoomError(f"no room for {need} MB of tool memory within {timeout:g} s")
             self._free -= need
         try:
             yield

@@ -1,14 +1,18 @@
 """A job message arrived on `{category}-jobs`: run the tool, store the output.
 
-`processing` by compare-and-swap (a finished job's message, or a duplicate message for a
-job another message is running, is acked and ignored); inputs streamed to temp files; the
-tool run in a child process with its timeout; progress relayed about once a second; the
-output streamed to `{category}-processed`; `completed`; the uploads deleted. A
-PermanentError fails the job; anything else is raised so the queue redelivers.
+The inputs are streamed to temp files first, then the run waits for room in the instance's
+memory budget (behind runs already going) for at most ROOM_WAIT_SECONDS; then `processing`
+by compare-and-swap (a finished job's message, or a duplicate message for a job another
+message is running, is acked and ignored); the tool run in a child process with its
+timeout; its latest progress relayed at most once a second; the output streamed to
+`{category}-processed`; `completed`; the uploads deleted. A PermanentError fails the job;
+anything else is raised so the queue redelivers. A job that finds no room in time stays
+`queued`: its message goes back to the queue, delayed, and no delivery is spent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import time
@@ -25,20 +29,33 @@ from shared import metrics, tracing
 from shared.context import Services
 from shared.errors import PermanentError, TransientError
 from shared.jobs import InputFile, Job
-from shared.naming import output_blob_name, processed_container, uploads_container
+from shared.naming import output_blob_name, processed_container, queue_name, uploads_container
 from shared.pipeline import lifecycle
-from shared.pipeline.budget import instance_budget
+from shared.pipeline.budget import MemoryBudget, NoRoomError, instance_budget
 from shared.pipeline.lifecycle import JobMessage, ProgressRelay
 from shared.pipeline.runner import ProgressCallback, run_tool
 from shared.states import TERMINAL, JobStatus
 from shared.storage import WHOLE_READ_BYTES
 
-__all__ = ["StoredOutput", "poison_message", "process_message", "run_and_store"]
+__all__ = [
+    "GIVE_BACK_DELAY_SECONDS",
+    "ROOM_WAIT_SECONDS",
+    "StoredOutput",
+    "poison_message",
+    "process_message",
+    "reserve_tool_memory",
+    "run_and_store",
+]
 
 log = logging.getLogger(__name__)
 
-WAITING_STEP = "Waiting for a free worker"
-"""The job's step while its run waits for room in the instance's memory budget."""
+ROOM_WAIT_SECONDS = 60.0
+"""How long a job waits on this instance for room in its memory budget. Longer, its message
+would hide the job from instances with room (and from the scale controller, which counts
+the queue), and the wait would eat into host.json's functionTimeout, which the tool's own
+timeout already nearly fills: the host would then restart the worker with every run on it."""
+GIVE_BACK_DELAY_SECONDS = 30
+"""A job given back is visible on the queue again after this, for this or another instance."""
 
 
 @dataclass(frozen=True)
@@ -82,12 +99,66 @@ def _start(services: Services, job: Job, message_id: str | None) -> Job | None:
 
 def process_message(services: Services, body: str, *, message_id: str | None) -> None:
     message = JobMessage.model_validate_json(body)
-    with tracing.scope(
-        "process", traceparent=message.traceparent, execution_id=message.execution_id
+    with (
+        tracing.scope(
+            "process", traceparent=message.traceparent, execution_id=message.execution_id
+        ),
+        tempfile.TemporaryDirectory(prefix="mtb-") as workdir,
+        contextlib.ExitStack() as room,
     ):
+        # The inputs are fetched while earlier runs still hold the budget, so that the run
+        # starts when they end; the job is claimed only once it can run, so its `startedAt`
+        # and the sweep's timeout count from there (and the bounded wait fits in the margin
+        # functionTimeout leaves around the tool's own timeout).
+        planned = message.stored_job() or services.jobs.get(message.tenant, message.execution_id)
+        fetch_error: PermanentError | None = None
+        paths: list[Path] | None = None
+        if planned is not None and planned.status not in TERMINAL:
+            try:
+                paths = _fetch_inputs(services, planned, Path(workdir, "in"))
+            except PermanentError as exc:  # the job's to fail once it is claimed for this message
+                fetch_error = exc
+            if paths is not None:
+                try:
+                    room.enter_context(reserve_tool_memory(services, timeout=ROOM_WAIT_SECONDS))
+                except NoRoomError as exc:
+                    _give_back(services, planned, body, exc)
+                    return
         started = _claim(services, message, message_id)
-        if started is not None:
-            _process(services, started)
+        if started is None:
+            return
+        if fetch_error is not None:
+            lifecycle.fail(services, started, fetch_error.message, fetch_error.code)
+            return
+        if paths is None:  # nothing was fetched (the record said it was not to run): no room
+            room.enter_context(reserve_tool_memory(services, timeout=ROOM_WAIT_SECONDS))
+        elif planned is None or started.inputs != planned.inputs:
+            paths = None  # read afresh after the fetch (never so for a queued job's fixed files)
+        _process(services, started, paths, Path(workdir), room)
+
+
+def _give_back(services: Services, job: Job, body: str, reason: NoRoomError) -> None:
+    """The job stays `queued`; a copy of its message is sent, delayed, and this delivery
+    ends well, so the job spends none of its deliveries on waiting."""
+    services.storage.queue(queue_name(job.category)).send_message(
+        body, visibility_timeout=GIVE_BACK_DELAY_SECONDS
+    )
+    log.info(
+        "job %s: %s; its message is back on the queue in %d s",
+        job.execution_id,
+        reason.message,
+        GIVE_BACK_DELAY_SECONDS,
+    )
+
+
+def reserve_tool_memory(
+    services: Services, *, timeout: float
+) -> contextlib.AbstractContextManager[None]:
+    """Room for one tool run in this instance's memory budget, waited for up to `timeout`
+    (NoRoomError after that)."""
+    settings = services.settings
+    budget: MemoryBudget = instance_budget(settings.instance_memory_mb)
+    return budget.reserve(settings.tool_memory_mb, timeout=timeout)
 
 
 def _claim(services: Services, message: JobMessage, message_id: str | None) -> Job | None:
@@ -107,53 +178,74 @@ def _claim(services: Services, message: JobMessage, message_id: str | None) -> J
     return _start(services, job, message_id)
 
 
-def _process(services: Services, started: Job) -> None:
+def _process(
+    services: Services,
+    started: Job,
+    paths: list[Path] | None,
+    workdir: Path,
+    room: contextlib.ExitStack,
+) -> None:
     log.info("job %s: attempt %d of tool %s", started.execution_id, started.attempts, started.tool)
     if started.attempts == 1 and started.queued_at is not None and started.started_at:
         metrics.queue_age(started.tool, (started.started_at - started.queued_at).total_seconds())
     try:
-        _run(services, started)
+        _run(services, started, paths, workdir, room)
     except PermanentError as exc:
         lifecycle.fail(services, started, exc.message, exc.code)
 
 
-def _run(services: Services, job: Job) -> None:
+def _run(
+    services: Services,
+    job: Job,
+    paths: list[Path] | None,
+    workdir: Path,
+    room: contextlib.ExitStack,
+) -> None:
     tool = get_tool(job.tool)
     if tool is None:
         raise PermanentError(f"The tool {job.tool} no longer exists", code="unknown_tool")
     began = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="mtb-") as workdir:
-        paths = [
-            _fetch(services, job, upload, Path(workdir, "in", str(index), upload.filename))
-            for index, upload in enumerate(job.inputs)
-        ]
-        fetched = time.monotonic()
-        with ProgressRelay(services, job) as relay:
-            output = run_and_store(
-                services,
-                job,
-                inputs=paths,
-                workdir=Path(workdir),
-                timeout=tool.timeout_seconds,
-                on_progress=relay,
-            )
-        log.info(
-            "job %s: inputs fetched in %.0f ms, tool run and output stored in %.0f ms",
-            job.execution_id,
-            (fetched - began) * 1000,
-            (time.monotonic() - fetched) * 1000,
-        )
-        # Completed before the work directory is removed: its files are no use to anyone,
-        # and removing megabytes is no reason to keep the job's owner waiting.
-        lifecycle.complete(
+    if paths is None:
+        paths = _fetch_inputs(services, job, workdir / "again")
+    fetched = time.monotonic()
+    with ProgressRelay(services, job) as relay:
+        output = run_and_store(
             services,
-            relay.job,
-            name=output.name,
-            blob=output.blob,
-            size=output.size,
-            seconds=time.monotonic() - began,
+            job,
+            inputs=paths,
+            workdir=workdir,
+            timeout=tool.timeout_seconds,
+            on_progress=relay,
+            room=room,
         )
+    log.info(
+        "job %s: tool run and output stored in %.0f ms",
+        job.execution_id,
+        (time.monotonic() - fetched) * 1000,
+    )
+    # Completed before the work directory is removed: its files are no use to anyone, and
+    # removing megabytes is no reason to keep the job's owner waiting.
+    lifecycle.complete(
+        services,
+        relay.job,
+        name=output.name,
+        blob=output.blob,
+        size=output.size,
+        seconds=time.monotonic() - began,
+    )
     lifecycle.delete_uploads(services, job)
+
+
+def _fetch_inputs(services: Services, job: Job, folder: Path) -> list[Path]:
+    started = time.monotonic()
+    paths = [
+        _fetch(services, job, upload, folder / str(index) / upload.filename)
+        for index, upload in enumerate(job.inputs)
+    ]
+    log.info(
+        "job %s: inputs fetched in %.0f ms", job.execution_id, (time.monotonic() - started) * 1000
+    )
+    return paths
 
 
 def _fetch(services: Services, job: Job, upload: InputFile, path: Path) -> Path:
@@ -195,17 +287,15 @@ def run_and_store(
     workdir: Path,
     timeout: float,
     on_progress: ProgressCallback = lambda percent, step: None,
+    room: contextlib.ExitStack,
 ) -> StoredOutput:
-    """Run the job's tool on `inputs` into `workdir`/out and upload its output."""
+    """Run the job's tool on `inputs` into `workdir`/out and upload its output. `room`
+    holds the run's room in the memory budget (`reserve_tool_memory`): it is closed as soon
+    as the tool has run, so the next run starts while this output uploads."""
     output_dir = workdir / "out"
     output_dir.mkdir()
     settings = services.settings
-    budget = instance_budget(settings.instance_memory_mb)
-    with budget.reserve(
-        settings.tool_memory_mb,
-        timeout=timeout,
-        on_wait=lambda: on_progress(0, WAITING_STEP),
-    ):
+    with room:
         output = run_tool(
             job.tool,
             inputs,

@@ -59,16 +59,3 @@ def test_a_run_larger_than_the_budget_takes_the_whole_budget() -> None:
 
 def test_one_budget_per_process_and_size() -> None:
     assert instance_budget(777) is instance_budget(777)
-
-
-def test_a_run_that_must_wait_says_so_once_and_one_that_fits_says_nothing() -> None:
-    budget = MemoryBudget(1000)
-    waits: list[str] = []
-    with budget.reserve(600, timeout=0, on_wait=lambda: waits.append("first")):
-        assert waits == []  # it fitted
-        with (
-            pytest.raises(TransientError),
-            budget.reserve(600, timeout=0.05, on_wait=lambda: waits.append("second")),
-        ):
-            pass
-    assert waits == ["second"]

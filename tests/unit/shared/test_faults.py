@@ -7,6 +7,7 @@ tests/faults/test_worker_kills.py."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import threading
 from pathlib import Path
 
@@ -123,7 +124,9 @@ def _finish(services: Services, job: Job, tmp: Path) -> None:
     work.mkdir(parents=True)
     paths = [work / "in.bin"]
     paths[0].write_bytes(b"same input")
-    out = run_and_store(services, job, inputs=paths, workdir=work, timeout=60)
+    out = run_and_store(
+        services, job, inputs=paths, workdir=work, timeout=60, room=contextlib.ExitStack()
+    )
     lifecycle.complete(services, job, name=out.name, blob=out.blob, size=out.size, seconds=1)
 
 

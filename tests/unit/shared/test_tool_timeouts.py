@@ -13,6 +13,7 @@ import pytest
 from devhost.config import parse_timespan
 from processors.registry import all_tools
 from shared.pipeline.cleanup import PROCESSING_MARGIN
+from shared.pipeline.process import ROOM_WAIT_SECONDS
 
 HOST_JSON = Path(__file__).resolve().parents[3] / "host.json"
 
@@ -30,3 +31,9 @@ def test_a_tool_run_and_the_fetch_and_store_around_it_fit_in_the_function_timeou
     # PROCESSING_MARGIN is what the retention sweep allows beyond the tool's timeout for the
     # input's fetch, the output's upload and the writes before it calls a job stuck.
     assert timeout + PROCESSING_MARGIN <= _function_timeout()
+
+
+def test_the_wait_for_room_fits_in_the_margin_around_a_run() -> None:
+    # An invocation fetches, waits for room in the memory budget, then runs and stores: the
+    # wait comes out of the same margin as the transfers.
+    assert timedelta(seconds=ROOM_WAIT_SECONDS) <= PROCESSING_MARGIN / 4
