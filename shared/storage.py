@@ -20,7 +20,7 @@ from azure.storage.queue import QueueClient, QueueServiceClient, TextBase64Encod
 from shared.naming import APIKEYS_TABLE, JOBS_TABLE
 from shared.settings import Settings, get_settings
 
-__all__ = ["WHOLE_READ_BYTES", "Storage", "get_storage", "transport_options"]
+__all__ = ["WHOLE_READ_BYTES", "Storage", "get_storage"]
 
 _CHUNK = 4 * 1024 * 1024
 WHOLE_READ_BYTES = 16 * 1024 * 1024
@@ -30,7 +30,7 @@ costs a round trip whatever its size (~20 ms on Azurite for 4 MB or 8 MB alike),
 
 
 @cache
-def transport_options() -> dict[str, Any]:
+def _transport_options() -> dict[str, Any]:
     """Options for every SDK client. requests re-reads the proxy variables from the whole
     os.environ on every call when it trusts the environment (a fifth of the CPU of an
     empty queue poll): it does only when a proxy is set, and a CA bundle set there (as
@@ -77,7 +77,7 @@ class Storage:
 
     def _blob_client(self, *, first_get: int) -> BlobServiceClient:
         limits: dict[str, Any] = {
-            **transport_options(),
+            **_transport_options(),
             "max_single_put_size": _CHUNK,
             "max_block_size": _CHUNK,
             "max_single_get_size": first_get,
@@ -98,25 +98,25 @@ class Storage:
             return QueueServiceClient.from_connection_string(
                 self.settings.storage_connection_string,
                 message_encode_policy=policy,
-                **transport_options(),
+                **_transport_options(),
             )
         return QueueServiceClient(
             self._uri(self.settings.queue_service_uri, "queue"),
             credential=self.credential,
             message_encode_policy=policy,
-            **transport_options(),
+            **_transport_options(),
         )
 
     @cached_property
     def table_service(self) -> TableServiceClient:
         if self.settings.storage_connection_string:
             return TableServiceClient.from_connection_string(
-                self.settings.storage_connection_string, **transport_options()
+                self.settings.storage_connection_string, **_transport_options()
             )
         return TableServiceClient(
             endpoint=self._uri(self.settings.table_service_uri, "table"),
             credential=self.credential,
-            **transport_options(),
+            **_transport_options(),
         )
 
     def queue(self, name: str) -> QueueClient:

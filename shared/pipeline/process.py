@@ -31,7 +31,7 @@ from shared.errors import PermanentError, TransientError
 from shared.jobs import InputFile, Job
 from shared.naming import output_blob_name, processed_container, queue_name, uploads_container
 from shared.pipeline import lifecycle
-from shared.pipeline.budget import MemoryBudget, NoRoomError, instance_budget
+from shared.pipeline.budget import NoRoomError, instance_budget
 from shared.pipeline.lifecycle import JobMessage, ProgressRelay
 from shared.pipeline.runner import ProgressCallback, run_tool
 from shared.states import TERMINAL, JobStatus
@@ -157,8 +157,9 @@ def reserve_tool_memory(
     """Room for one tool run in this instance's memory budget, waited for up to `timeout`
     (NoRoomError after that)."""
     settings = services.settings
-    budget: MemoryBudget = instance_budget(settings.instance_memory_mb)
-    return budget.reserve(settings.tool_memory_mb, timeout=timeout)
+    return instance_budget(settings.instance_memory_mb).reserve(
+        settings.tool_memory_mb, timeout=timeout
+    )
 
 
 def _claim(services: Services, message: JobMessage, message_id: str | None) -> Job | None:
