@@ -145,6 +145,33 @@ class HungryTool(_Base):
 
 
 @register
+class HungryGrandchildTool(_Base):
+    """Leaves the hoarding to a helper it starts after a while (an FFmpeg that grows)."""
+
+    name = "test-hungry-grandchild"
+
+    def run(
+        self,
+        inputs: Sequence[Path],
+        output_dir: Path,
+        params: ToolParams,
+        progress: ProgressCallback,
+    ) -> Path:
+        import subprocess
+        import sys
+
+        time.sleep(1.5)  # past the runner's first listing of the tree
+        hoarder = (
+            "import time\nhoard = []\n"
+            "for _ in range(80):\n    hoard.append(b'x' * 50 * 2**20)\n    time.sleep(0.02)"
+        )
+        helper = subprocess.Popen([sys.executable, "-c", hoarder])
+        (output_dir / "helper.pid").write_text(str(helper.pid))
+        helper.wait()
+        raise AssertionError("unreachable")
+
+
+@register
 class ForkingSleeperTool(_Base):
     """Starts a helper process (its grandchild, seen from the runner), then outlives its time."""
 

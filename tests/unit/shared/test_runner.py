@@ -62,6 +62,13 @@ def test_a_tool_over_the_memory_limit_is_stopped_with_its_children(
     assert _gone(helper)
 
 
+def test_memory_of_a_process_the_tool_starts_later_counts(sample: Path, tmp_path: Path) -> None:
+    with pytest.raises(PermanentError, match="more than 400 MB of memory") as error:
+        run_tool("test-hungry-grandchild", [sample], tmp_path, {}, timeout=60, memory_limit_mb=400)
+    assert error.value.code == "memory_limit"
+    assert _gone(int((tmp_path / "helper.pid").read_text()))
+
+
 def test_a_crash_is_transient(sample: Path, tmp_path: Path) -> None:
     with pytest.raises(TransientError, match="exited with code 3"):
         run_tool("test-crash", [sample], tmp_path, {}, timeout=30)
@@ -115,8 +122,19 @@ def _zygote() -> psutil.Process:
     return servers[0]
 
 
-def _gone(pid: int) -> bool:
-    return not psutil.pid_exists(pid) or psutil.Process(pid).status() == "zombie"
+def _gone(pid: int, within: float = 5.0) -> bool:
+    """The process has ended (or is a zombie) within `within` seconds: a process killed
+    while holding much memory takes a moment to release it and exit."""
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            if psutil.Process(pid).status() == "zombie":
+                return True
+        except psutil.NoSuchProcess:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def test_each_job_runs_in_a_fresh_process_forked_from_one_warm_zygote(
