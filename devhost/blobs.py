@@ -19,14 +19,22 @@ flat 0.2 s). Never more often than 4x the time a listing takes; N workers share 
 (each lists every N intervals, at random phases), except the worker an API call woke,
 which keeps the whole fast rate until it is back at idle (the others were not woken).
 An upload follows the API call that created its job, so the fast rate covers the uploads
-people wait for; reads (a client polling a status) do not count as activity: at 10
+people wait for; when the call's response names the blob (its upload URL), the listener
+goes back to the idle rate as soon as it has seen every blob so announced (a burst of 12
+jobs: 1.2 listings of the uploads container a job, against 2.8 with the slow ramp);
+reads (a client polling a status) do not count as activity: at 10
 status calls a second the listings of 7 containers took a fifth of a core. The idle rate
 only bounds the delay for a blob nobody announced (it was 0.5 s: 840 listings a minute
 for 7 containers, now 210).
 Event Grid notifications posted to /runtime/webhooks/blobs run their blob at once through
 the same receipts. The worker that settles a version tells the others (`blob-settled`), so
 they skip it without reading its receipt, as their own settled versions; a lost notice
-only costs them that read.
+only costs them that read. The worker that leases a version tells them too
+(`blob-claimed`), and they leave it alone for the lease's 15 s, as they do a version whose
+lease they failed to take: a second worker listing while the first runs the blob no longer
+tries the receipt (with 2 workers and a burst of uploads, 2.1 receipt creates and 3.2 lease
+calls a job, where one create and two lease calls do). A claim that outlives its run
+(the run failed, or the worker died) only delays the others' retry until it expires.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -50,7 +59,7 @@ from devhost.config import HostConfig, worker_count
 from devhost.connections import storage_for
 from devhost.inputs import blob_argument, blob_properties
 from devhost.invoke import describe, invoke
-from devhost.leases import ensure_hosts_container, try_lease
+from devhost.leases import LEASE_SECONDS, ensure_hosts_container, try_lease
 from devhost.notify import announce, subscribe
 from devhost.queues import ensure_queue
 from devhost.storage import encode_message
@@ -63,6 +72,7 @@ POISON_QUEUE = "webjobs-blobtrigger-poison"
 FAST_POLL = 0.2
 FIRST_LOOK = 0.05  # after a call that hands out an upload URL: a small upload has landed
 SETTLED = "blob-settled"
+CLAIMED = "blob-claimed"
 SLOWDOWN = 1.25  # each listing that finds nothing new stretches the interval by this
 
 
@@ -105,6 +115,11 @@ def settled_event(function: str, container: str, etag: str, name: str) -> str:
     return f"{SETTLED}:{function}:{container}:{etag}:{name}"
 
 
+def claimed_event(runner: str, function: str, container: str, etag: str, name: str) -> str:
+    """What a runner announces once it holds the lease on a blob version's receipt."""
+    return f"{CLAIMED}:{runner}:{function}:{container}:{etag}:{name}"
+
+
 class BlobRunner:
     """Runs one blob version of one function at most once, recorded by a leased receipt."""
 
@@ -112,19 +127,25 @@ class BlobRunner:
         self.spec, self.config = spec, config
         self.container, self.prefix, self.pattern = path_pattern(spec.trigger["path"])
         self.done: set[tuple[str, str]] = set()  # (blob, etag) settled: no storage round-trip
+        # (blob, etag) -> monotonic time until which another runner is taken to hold its lease
+        self.claimed: dict[tuple[str, str], float] = {}
+        self._claims_lock = threading.Lock()  # the notice thread and the run pool share it
+        self.identity = uuid.uuid4().hex[:12]  # tells this runner's own claims from others'
 
     def matches(self, container: str, name: str) -> bool:
         return container == self.container and bool(self.pattern.fullmatch(name))
 
     def try_blob(self, name: str, etag: str) -> None:
-        if (name, etag) in self.done:
+        if (name, etag) in self.done or self._claimed_elsewhere(name, etag):
             return
         receipt = (
             f"blobreceipts/{self.config.host_id}/{self.spec.name}/{etag}/{self.container}/{name}"
         )
         lease = try_lease(receipt)
         if lease is None:  # another worker runs it now
+            self._claim_seen(name, etag)
             return
+        announce(claimed_event(self.identity, self.spec.name, self.container, etag, name))
         try:
             meta = {} if lease.created else (lease.blob.get_blob_properties().metadata or {})
             attempts = int(meta.get("attempts", "0"))
@@ -146,6 +167,30 @@ class BlobRunner:
                 announce(settled_event(self.spec.name, self.container, etag, name))
         finally:
             lease.release()
+
+    def _claimed_elsewhere(self, name: str, etag: str) -> bool:
+        with self._claims_lock:
+            until = self.claimed.get((name, etag))
+            if until is not None and until <= time.monotonic():
+                del self.claimed[(name, etag)]
+                return False
+            return until is not None
+
+    def _claim_seen(self, name: str, etag: str) -> None:
+        now = time.monotonic()
+        with self._claims_lock:
+            if len(self.claimed) > 1000:  # forget what has expired; it is no longer consulted
+                self.claimed = {key: until for key, until in self.claimed.items() if until > now}
+            self.claimed[(name, etag)] = now + LEASE_SECONDS
+
+    def on_claimed(self, event: str) -> None:
+        """Another runner's `claimed_event`: leave that version to it while its lease lasts."""
+        parts = event.split(":", 5)
+        if len(parts) != 6:  # not what claimed_event writes
+            return
+        _, runner, function, container, etag, name = parts
+        if runner != self.identity and function == self.spec.name and container == self.container:
+            self._claim_seen(name, etag)
 
     def on_settled(self, event: str) -> None:
         """Another worker's `settled_event`: that version is skipped here too."""
@@ -200,26 +245,45 @@ class BlobListener:
         self.nudged_at = 0.0
         self.listed_at = 0.0
         self.leading = False
+        self.expected: set[str] = set()  # blobs API calls announced, not yet listed
+        self.unnamed = False  # activity since idle came without a blob's name
         self.wake = threading.Event()
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix=f"b-{self.container}")
 
     def _on_event(self, event: str) -> None:
         if event.startswith(f"{SETTLED}:"):
             self.runner.on_settled(event)
+        elif event.startswith(f"{CLAIMED}:"):
+            self.runner.on_claimed(event)
         elif event == f"blob:{self.container}":
-            self.interval, self.list_now = FAST_POLL, True
+            self.interval, self.list_now, self.unnamed = FAST_POLL, True, True
             self.wake.set()
-        elif event in ("http", f"http:{self.container}"):
+        elif event in ("http", f"http:{self.container}") or event.startswith(
+            f"http:{self.container}/"
+        ):
+            named = event.partition("/")[2] if event.startswith("http:") else ""
+            if named:
+                self.expected.add(named)
+            else:
+                self.unnamed = True
             self.interval, self.leading = FAST_POLL, True  # this worker alone was told
             if self.nudged_at <= self.listed_at:  # a look already due is not put off (bursts)
                 self.nudged_at = time.monotonic()
             self.wake.set()  # the sleep in progress shortens: a listing FIRST_LOOK from now
 
-    def settle(self, *, found_new: bool) -> None:
-        """After a listing: new blobs keep the fast rate, nothing new slows towards idle."""
+    def settle(self, *, found_new: bool, names: Collection[str] = ()) -> None:
+        """After a listing that saw `names`: new blobs keep the fast rate, nothing new slows
+        towards idle; but once every upload announced by name has come (and nothing was
+        announced without a name), straight back to idle."""
+        if self.expected:
+            self.expected.difference_update(names)
+            if not self.expected and not self.unnamed:
+                self.interval, self.leading = self.idle, False
+                return
         self.interval = FAST_POLL if found_new else min(self.idle, self.interval * SLOWDOWN)
         if self.interval >= self.idle:
-            self.leading = False
+            self.leading, self.unnamed = False, False
+            self.expected.clear()  # announced, never uploaded: no longer hurried for
 
     def next_listing(self, begun: float, listing: float, spread: float) -> float:
         """When to list again, a sleep having begun at `begun` after a listing that took
@@ -250,7 +314,7 @@ class BlobListener:
                 ]
                 listing = time.monotonic() - started
                 pending = [item for item in found if item not in self.runner.done]
-                self.settle(found_new=bool(pending))
+                self.settle(found_new=bool(pending), names={name for name, _ in found})
                 list(self.pool.map(lambda item: self.runner.try_blob(*item), pending))
             except Exception as exc:
                 logger.warning("scanning %s failed: %s", self.container, describe(exc))

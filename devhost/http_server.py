@@ -13,11 +13,13 @@ import hmac
 import json
 import logging
 import os
+import re
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import azure.functions as func
 from starlette.applications import Starlette
@@ -272,9 +274,22 @@ def build_app(
 def upload_nudges(body: bytes, containers: list[str]) -> list[str]:
     """What a successful POST, PUT or PATCH announces to the blob listeners: an upload
     follows the call that created its job, into the container its response names (the
-    upload URL); a response that names none wakes the listeners of every container."""
-    named = [c for c in containers if f"/{c}/".encode() in body]
-    return [f"http:{c}" for c in named] or ["http"]
+    upload URL), as `http:{container}/{blob}` when the URL names the blob (the listener
+    then knows when it has come), else `http:{container}`; a response that names no
+    container wakes the listeners of every container."""
+    events: list[str] = []
+    for container in containers:
+        found = [
+            unquote(blob.decode(errors="replace"))
+            for blob in re.findall(
+                rb"/" + re.escape(container.encode()) + rb"/([^?\"'\s<>]+)", body
+            )
+        ]
+        if found:
+            events += [f"http:{container}/{blob}" for blob in dict.fromkeys(found)]
+        elif f"/{container}/".encode() in body:
+            events.append(f"http:{container}")
+    return events or ["http"]
 
 
 def _blob_of(event: dict[str, Any]) -> tuple[str, str] | None:
@@ -291,8 +306,6 @@ def _blob_of(event: dict[str, Any]) -> tuple[str, str] | None:
     path = parts[3:]
     if path and path[0] == "devstoreaccount1":  # Azurite's path-style URLs
         path = path[1:]
-    from urllib.parse import unquote
-
     return (path[0], unquote("/".join(path[1:]))) if len(path) > 1 else None
 
 

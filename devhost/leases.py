@@ -11,7 +11,7 @@ from azure.storage.blob import BlobClient, BlobLeaseClient
 
 from devhost.storage import HOSTS_CONTAINER, blob_service
 
-__all__ = ["HeldLease", "ensure_hosts_container", "try_lease"]
+__all__ = ["LEASE_SECONDS", "HeldLease", "ensure_hosts_container", "try_lease"]
 
 logger = logging.getLogger(__name__)
 LEASE_SECONDS = 15

@@ -50,7 +50,9 @@ def test_blob_once_per_version_across_restart_and_timer_past_due(
     with run_devhost(APPS / "lifecycle", env=env, workers=2):
         late = wait_for(
             lambda: [
-                r for k, r in read_results(results, "timer/").items() if k not in ticks_before
+                r
+                for k, r in sorted(read_results(results, "timer/").items())
+                if k not in ticks_before
             ],
             what="timer after restart",
         )

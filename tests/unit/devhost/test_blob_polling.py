@@ -75,3 +75,32 @@ def test_a_worker_woken_by_a_call_keeps_the_fast_rate_to_itself_until_idle(
     while listener.interval < 2:
         listener.settle(found_new=False)
     assert listener.next_listing(100.0, 0.0, 1.0) == 100.0 + 2 * 2
+
+
+def test_once_every_upload_announced_by_name_is_listed_it_is_idle_at_once(
+    listener: BlobListener,
+) -> None:
+    listener._on_event("http:images-uploads/t/j/a.jpg")
+    listener._on_event("http:images-uploads/t/k/b.jpg")
+    assert listener.interval == FAST_POLL and listener.leading
+    listener.settle(found_new=False, names=set())  # not landed yet: still hurried for
+    assert listener.interval == FAST_POLL * 1.25
+    listener.settle(found_new=True, names={"t/j/a.jpg", "older.jpg"})
+    assert listener.interval == FAST_POLL  # b.jpg is still to come
+    listener.settle(found_new=True, names={"t/j/a.jpg", "t/k/b.jpg"})
+    assert listener.interval == 2 and not listener.leading
+    listener._on_event("http:images-uploads/t/m/c.jpg")
+    listener._on_event("http:images-uploads")  # a call that named no blob: the old ramp
+    listener.settle(found_new=True, names={"t/m/c.jpg"})
+    assert listener.interval == FAST_POLL
+
+
+def test_an_announced_upload_that_never_comes_is_forgotten_back_at_idle(
+    listener: BlobListener,
+) -> None:
+    listener._on_event("http:images-uploads/t/j/never.jpg")
+    while listener.interval < 2:
+        listener.settle(found_new=False, names=set())
+    assert listener.expected == set()
+    listener.settle(found_new=True, names={"x.jpg"})  # an unannounced upload: fast again
+    assert listener.interval == FAST_POLL

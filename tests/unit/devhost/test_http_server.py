@@ -124,7 +124,7 @@ def test_only_calls_that_can_create_an_upload_wake_the_blob_listeners_of_its_con
 ) -> None:
     from devhost import http_server
 
-    url = "http://127.0.0.1:10000/devstoreaccount1/image-uploads/dev/job/a.jpg?sig=x"
+    url = "http://127.0.0.1:10000/devstoreaccount1/image-uploads/dev/job/a%20b.jpg?sig=x"
     blob = {"type": "blobTrigger", "name": "blob", "path": "image-uploads/{name}"}
     specs = [
         _http("create", "jobs", ["POST"], lambda req: func.HttpResponse(f'{{"upload":"{url}"}}')),
@@ -141,6 +141,24 @@ def test_only_calls_that_can_create_an_upload_wake_the_blob_listeners_of_its_con
     assert client.post("/api/none").status_code == 500
     assert events == []  # nor does a call that failed
     client.post("/api/jobs")
-    assert events == ["http:image-uploads"]  # the upload goes where the response says
+    # the upload goes where the response says: that container, that blob
+    assert events == ["http:image-uploads/dev/job/a b.jpg"]
     client.post("/api/other")
     assert events[1:] == ["http"]  # a response naming no watched container: all of them
+
+
+def test_an_upload_url_names_its_blob_and_a_bare_container_mention_does_not() -> None:
+    from devhost.http_server import upload_nudges
+
+    body = (
+        b'{"files":[{"url":"http://h/devstoreaccount1/image-uploads/t/j/1.jpg?sv=1"},'
+        b'{"url":"http://h/devstoreaccount1/image-uploads/t/j/2.jpg?sv=1"},'
+        b'{"url":"http://h/devstoreaccount1/image-uploads/t/j/1.jpg?sv=2"}]}'
+    )
+    assert upload_nudges(body, ["image-uploads", "video-uploads"]) == [
+        "http:image-uploads/t/j/1.jpg",
+        "http:image-uploads/t/j/2.jpg",
+    ]
+    assert upload_nudges(b'{"note":"see /video-uploads/"}', ["video-uploads"]) == [
+        "http:video-uploads"
+    ]

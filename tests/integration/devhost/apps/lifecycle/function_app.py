@@ -1,6 +1,7 @@
 """A test app for devhost: a blob trigger (SDK BlobClient) and a timer every 2 seconds."""
 
 import sys
+import time
 import uuid
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def watched(client: blob.BlobClient) -> None:
     arg_name="timer", schedule="*/2 * * * * *", run_on_startup=False, use_monitor=True
 )
 def ticker(timer: func.TimerRequest) -> None:
-    record(f"timer/{uuid.uuid4().hex}", past_due=timer.past_due)
+    # named in time order: the test asks which tick came first after a restart
+    record(f"timer/{time.time_ns():020d}-{uuid.uuid4().hex}", past_due=timer.past_due)
 
 
 @app.blob_trigger(arg_name="stream", path="dh-plain/{name}", connection="AzureWebJobsStorage")
