@@ -55,12 +55,7 @@ _ZYGOTE_PRELOAD = ["__main__", "shared.pipeline.runner", "shared.pipeline.zygote
 _context_lock = threading.Lock()
 _context: Any = None
 _WATCH_INTERVAL_SECONDS = 0.25
-_TREE_RESCAN_SECONDS = 1.0
-"""How often the list of the job's processes is rebuilt. psutil finds a process's children
-by reading every process's /proc entry (2-3 ms of CPU on a quiet machine, more as processes
-multiply), while the resident memory of a known process is one small read: so the memory
-of the tree is summed every watch interval and a process the tool starts joins it within
-this delay (a kill lists the tree afresh)."""
+_LOADAVG = Path("/proc/loadavg")
 
 
 def _child(
@@ -216,23 +211,37 @@ def _tree(process: psutil.Process | None) -> list[psutil.Process]:
 
 
 class _WatchedTree:
-    """The job process and its descendants, relisted every _TREE_RESCAN_SECONDS."""
+    """The job process and its descendants, relisted only when a process may have joined.
+
+    psutil finds a process's children by reading every process's /proc entry (2-3 ms of
+    CPU on a quiet machine, more as processes multiply; every watch tick of every job),
+    while the memory of a known member is one small read. The kernel's last handed-out
+    process id (Linux's /proc/loadavg) moves with every process or thread started anywhere:
+    while it stays, no member can have joined, and the list is kept."""
 
     def __init__(self, root: psutil.Process | None) -> None:
         self.root = root
         self.members: list[psutil.Process] = []
-        self.listed_at = -_TREE_RESCAN_SECONDS
+        self.marker: bytes | None = None
 
     def resident(self) -> int:
         """Bytes resident in the tree's processes now."""
-        now = time.monotonic()
-        if now - self.listed_at >= _TREE_RESCAN_SECONDS:
-            self.members, self.listed_at = _tree(self.root), now
+        marker = _last_pid()  # read before listing: a process started meanwhile moves it
+        if marker is None or marker != self.marker:
+            self.members, self.marker = _tree(self.root), marker
         total = 0
         for member in self.members:
             with contextlib.suppress(psutil.Error):  # it has just exited
                 total += member.memory_info().rss
         return total
+
+
+def _last_pid() -> bytes | None:
+    """The last process id handed out in this pid namespace, or None where it is unknown."""
+    try:
+        return _LOADAVG.read_bytes().split()[-1]
+    except (OSError, IndexError):
+        return None
 
 
 def _kill_tree(process: psutil.Process | None) -> None:
