@@ -4,10 +4,11 @@ Azure's host polls a queue at once when its own output binding wrote to it inste
 waiting out the listener's backoff. devhost does the same across its processes: each
 worker binds a Unix datagram socket in DEVHOST_NOTIFY_DIR; whoever sends a queue message
 (an output binding, or the app's own azure-storage-queue client in a devhost process)
-sends the queue's name to every socket. The parent also signals API calls that can create
-an upload to one worker in turn, whose blob listeners then poll quickly for a while
-(uploads follow them; one worker's listing finds the blob for all). A worker that has
-settled a blob version tells the others, so they skip it without reading its receipt.
+sends the queue's name to every socket (for a message sent hidden, once it is visible).
+The parent also signals API calls that can create an upload to one worker in turn, whose
+blob listeners then poll quickly for a while (uploads follow them; one worker's listing
+finds the blob for all). A worker that has settled a blob version tells the others, so
+they skip it without reading its receipt.
 Best effort: a lost datagram only means the usual polling delay or a receipt read.
 """
 
@@ -25,7 +26,7 @@ from typing import Any
 
 __all__ = [
     "announce", "announce_blob", "announce_one", "announce_queue", "announcing",
-    "install_send_hooks", "subscribe",
+    "install_send_hooks", "queue_sent", "subscribe",
 ]  # fmt: skip
 
 logger = logging.getLogger(__name__)
@@ -125,13 +126,14 @@ def _serve(server: socket.socket) -> None:
         _deliver(data.decode(errors="replace"))
 
 
-def announcing(original: Callable[..., Any], event: Callable[[Any], None]) -> Callable[..., Any]:
-    """`original` (a client method), then `event(client)` once it has succeeded."""
+def announcing(original: Callable[..., Any], event: Callable[..., None]) -> Callable[..., Any]:
+    """`original` (a client method), then `event(client, *args, **kwargs)` once it has
+    succeeded."""
 
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         result = original(self, *args, **kwargs)
         with contextlib.suppress(Exception):
-            event(self)
+            event(self, *args, **kwargs)
         return result
 
     wrapper._devhost_hook = True  # type: ignore[attr-defined]
@@ -147,11 +149,22 @@ def install_send_hooks() -> None:
 
     if getattr(QueueClient.send_message, "_devhost_hook", False):
         return
-    QueueClient.send_message = announcing(  # type: ignore[method-assign]
-        QueueClient.send_message, lambda c: announce_queue(c.queue_name)
-    )
+    QueueClient.send_message = announcing(QueueClient.send_message, queue_sent)  # type: ignore[method-assign]
     for method in ("upload_blob", "commit_block_list"):
         setattr(
             BlobClient, method,
-            announcing(getattr(BlobClient, method), lambda c: announce_blob(c.container_name)),
+            announcing(
+                getattr(BlobClient, method), lambda c, *_, **__: announce_blob(c.container_name)
+            ),
         )  # fmt: skip
+
+
+def queue_sent(client: Any, *_: Any, visibility_timeout: float | None = None, **__: Any) -> None:
+    """A message was sent to `client`'s queue: announced now, or when it becomes visible if
+    it was sent hidden (a job given back to wait for room), so a poll then finds it."""
+    if not visibility_timeout:
+        announce_queue(client.queue_name)
+        return
+    timer = threading.Timer(visibility_timeout, announce_queue, (client.queue_name,))
+    timer.daemon = True
+    timer.start()

@@ -39,11 +39,27 @@ def test_sends_are_announced_only_when_they_succeed() -> None:
                 raise ValueError(text)
             return text
 
-    send = notify.announcing(Client.send, lambda c: events.append(c.queue_name))
+    send = notify.announcing(Client.send, lambda c, *_: events.append(c.queue_name))
     assert send(Client(), "ok") == "ok"
     with pytest.raises(ValueError):
         send(Client(), "bad")
     assert events == ["jobs"]
+
+
+def test_a_message_sent_hidden_is_announced_when_it_becomes_visible(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    announced: queue.Queue[str] = queue.Queue()
+    monkeypatch.setattr(notify, "announce_queue", announced.put)
+
+    class Client:
+        queue_name = "jobs"
+
+    notify.queue_sent(Client(), "now")
+    assert announced.get_nowait() == "jobs"
+    notify.queue_sent(Client(), "later", visibility_timeout=1)
+    assert announced.empty()  # hidden for a second: a poll now would find nothing
+    assert announced.get(timeout=10) == "jobs"
 
 
 def test_the_sdk_clients_are_hooked() -> None:
