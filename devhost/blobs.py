@@ -22,8 +22,8 @@ An upload follows the API call that created its job, so the fast rate covers the
 people wait for; when the call's response names the blob (its upload URL), the listener
 goes back to the idle rate as soon as it has seen every blob so announced (a burst of 12
 jobs: 1.2 listings of the uploads container a job, against 2.8 with the slow ramp);
-reads (a client polling a status) do not count as activity: at 10
-status calls a second the listings of 7 containers took a fifth of a core. The idle rate
+reads (a client polling a status) do not count as activity: at 10 status calls a second
+the listings of 7 containers took a fifth of a core. The idle rate
 only bounds the delay for a blob nobody announced (it was 0.5 s: 840 listings a minute
 for 7 containers, now 210).
 Event Grid notifications posted to /runtime/webhooks/blobs run their blob at once through
@@ -258,18 +258,19 @@ class BlobListener:
         elif event == f"blob:{self.container}":
             self.interval, self.list_now, self.unnamed = FAST_POLL, True, True
             self.wake.set()
-        elif event in ("http", f"http:{self.container}") or event.startswith(
-            f"http:{self.container}/"
-        ):
-            named = event.partition("/")[2] if event.startswith("http:") else ""
-            if named:
-                self.expected.add(named)
-            else:
-                self.unnamed = True
-            self.interval, self.leading = FAST_POLL, True  # this worker alone was told
-            if self.nudged_at <= self.listed_at:  # a look already due is not put off (bursts)
-                self.nudged_at = time.monotonic()
-            self.wake.set()  # the sleep in progress shortens: a listing FIRST_LOOK from now
+        elif event in ("http", f"http:{self.container}"):
+            self.unnamed = True
+            self._nudged()
+        elif event.startswith(f"http:{self.container}/"):
+            self.expected.add(event.removeprefix(f"http:{self.container}/"))
+            self._nudged()
+
+    def _nudged(self) -> None:
+        """An API call that hands out an upload URL for this container told this worker."""
+        self.interval, self.leading = FAST_POLL, True  # this worker alone was told
+        if self.nudged_at <= self.listed_at:  # a look already due is not put off (bursts)
+            self.nudged_at = time.monotonic()
+        self.wake.set()  # the sleep in progress shortens: a listing FIRST_LOOK from now
 
     def settle(self, *, found_new: bool, names: Collection[str] = ()) -> None:
         """After a listing that saw `names`: new blobs keep the fast rate, nothing new slows
