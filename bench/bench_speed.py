@@ -20,18 +20,20 @@
   polling its own job every 2.5 s).
 - P2/P6 12 CPU-bound jobs (24 MP JPEG → full-size WebP, about 1 s of one core each:
   libwebp encodes on one thread) through devhost with 1 and 2 worker processes, each a
-  fresh devhost, after a first round that starts every worker's zygote, in 3 rounds of
-  bare loops then pipeline (the machine's speed drifts over minutes; medians of the
-  rounds' figures); each worker runs one tool at a time, as an Azure instance of 2048 MB
-  (1 vCPU) does with infra's settings, so 2 workers run the tool with the parallelism of
-  the bare loop: the same tool on the same files in 2 processes (and in 1, for the plot).
-  Throughput runs from the first request to the last job's own completedAt, the client
-  polling every 0.5 s. The same with light jobs (6 MP, about 0.3 s each) shows what a job
-  costs beside its tool: the CPU per job of devhost's HTTP process, its workers (trigger
-  polling, ingest, download, upload, writes) and Azurite, all on the same 2 cores as the
-  tools; in Azure the storage service runs elsewhere. P6 cannot exceed what the bare loop
-  itself gains from a second process on this machine (its 2 ÷ 1 row), and every
-  millisecond beside the tool comes off it.
+  fresh devhost, after a first round that starts every worker's zygote, in 3 rounds, each
+  pipeline run between two runs of the bare loops and compared with their mean (the
+  machine's speed drifts over minutes; medians of the rounds' figures); each worker runs
+  one tool at a time, as an Azure instance of 2048 MB (1 vCPU) does with infra's settings,
+  so 2 workers run the tool with the parallelism of the bare loop: the same tool on the
+  same files in 2 processes (and in 1, for the plot). Throughput runs from the first
+  request to the last job's own completedAt, the client polling every 0.5 s. The same with
+  light jobs (6 MP, about 0.3 s each) shows what a job costs beside its tool: the CPU per
+  job of devhost's HTTP process, its workers (trigger polling, ingest, download, upload,
+  writes) and Azurite, all on the same 2 cores as the tools; in Azure the storage service
+  runs elsewhere. With both cores busy, that CPU bounds P2 at tool ÷ (tool + beside) (the
+  "bound" row). P6 is the bare loop's own gain from a second process times P2, over the
+  same ratio with 1 worker (whose CPU beside the tool runs on the idle second core): the
+  "decomposed" row shows which factor holds it back.
 - P4 a ~500 MB video (raw 640x360 frames in MKV, made by FFmpeg's testsrc2 at bench time:
   no stored file) and a 50 MB one through video-compressor with its defaults, each in a
   fresh devhost with one worker: the worker process's peak RSS (its VmHWM: the host
@@ -480,17 +482,34 @@ def _workers(
 def _scaling(
     azurite: Any, key: str, workloads: dict[str, list[bytes]], workdir: Path
 ) -> list[dict[str, Any]]:
-    """P2/P6 in SCALING_ROUNDS rounds, each the bare loops (1 and 2 processes) right before
-    the pipeline (1 and 2 workers): this machine's speed drifts by a quarter over minutes,
-    so each round's ratios compare runs a minute apart, and the report takes their median."""
-    rounds = []
-    for _ in range(SCALING_ROUNDS):
-        bare = {
+    """P2/P6 in SCALING_ROUNDS rounds: bare loops (1 and 2 processes), then the pipeline
+    (1 and 2 workers), then the bare loops again, each pipeline run compared with the mean
+    of the bare runs on either side of it (the last of one round is the first of the next).
+    This machine's speed drifts by a quarter over minutes: a steady drift cancels out of
+    that mean, where a bare run on one side only put the drift into the ratio (rounds of
+    0.66 to 0.88 for the same code). The report takes the rounds' median."""
+
+    def bare_loops() -> dict[str, dict[int, dict[str, float]]]:
+        return {
             name: {n: _bare_loop(images, CPU_WORKLOADS[name][1], workdir, n) for n in (1, 2)}
             for name, images in workloads.items()
         }
-        rounds.append({"bare": bare, "workers": _workers(azurite, key, workloads)})
+
+    rounds = []
+    before = bare_loops()
+    for _ in range(SCALING_ROUNDS):
+        pipeline = _workers(azurite, key, workloads)
+        after = bare_loops()
+        rounds.append({"bare": _mean_tree([before, after]), "workers": pipeline})
+        before = after
     return rounds
+
+
+def _mean_tree(trees: list[Any]) -> Any:
+    """The element-wise mean of nested dicts of the same shape."""
+    if isinstance(trees[0], dict):
+        return {k: _mean_tree([t[k] for t in trees]) for k in trees[0]}
+    return statistics.fmean(trees)
 
 
 def _median_tree(trees: list[Any]) -> Any:
@@ -759,7 +778,11 @@ def _report(
     p2s = per_round(lambda w, b: w["cpu-bound"][2]["rate"] / b["cpu-bound"][2]["rate"])
     p6s = per_round(lambda w, b: w["cpu-bound"][2]["rate"] / w["cpu-bound"][1]["rate"])
     bare_gains = per_round(lambda w, b: b["cpu-bound"][2]["rate"] / b["cpu-bound"][1]["rate"])
+    p2_ones = per_round(lambda w, b: w["cpu-bound"][1]["rate"] / b["cpu-bound"][1]["rate"])
     p2, p6 = statistics.median(p2s), statistics.median(p6s)
+    two = workers["cpu-bound"][2]
+    beside = sum(two[role] for role in ROLES)
+    bound = two["tools"] / (two["tools"] + beside)
     spread: Callable[[list[float]], str] = lambda v: f"{v[0]:.2f} to {v[-1]:.2f}"  # noqa: E731
     light = workers["light"]
     heavy_cpu, light_cpu = (loops[name][1]["tools"] for name in ("cpu-bound", "light"))
@@ -808,6 +831,12 @@ def _report(
         f" medians {two_workers:.2f} ÷ {one_worker:.2f} jobs/s); the bare loop's own 2 ÷ 1"
         f" processes: {statistics.median(bare_gains):.2f}x ({spread(bare_gains)}) | ≥ 1.8x"
         f" | {_verdict(p6 >= 1.8)} |",
+        f"| P2's bound from CPU, 2 workers: tool ÷ (tool + CPU beside it), CPU-bound jobs |"
+        f" {bound:.2f} ({1000 * two['tools']:.0f} ms ÷ {1000 * (two['tools'] + beside):.0f} ms)"
+        " | - | - |",
+        f"| P6 decomposed: the bare loop's 2 ÷ 1 gain * P2 / (1 worker ÷ 1 bare process) |"
+        f" {statistics.median(bare_gains):.2f} * {p2:.2f} / {statistics.median(p2_ones):.2f}"
+        f" = {statistics.median(bare_gains) * p2 / statistics.median(p2_ones):.2f}x | - | - |",
         f"| P2 / P6 with light jobs ({light_cpu:.1f} s of CPU each) |"
         f" {light[2]['rate'] / loops['light'][2]['rate']:.2f} /"
         f" {light[2]['rate'] / light[1]['rate']:.2f}x | - | - |",
