@@ -20,7 +20,7 @@
   polling its own job every 2.5 s).
 - P2/P6 12 CPU-bound jobs (24 MP JPEG → full-size WebP, about 1 s of one core each:
   libwebp encodes on one thread) through devhost with 1 and 2 worker processes, each a
-  fresh devhost, after a first round that starts every worker's zygote, in 3 rounds, each
+  fresh devhost, after a first round that starts every worker's zygote, in 5 rounds, each
   pipeline run between two runs of the bare loops and compared with their mean (the
   machine's speed drifts over minutes; medians of the rounds' figures); each worker runs
   one tool at a time, as an Azure instance of 2048 MB (1 vCPU) does with infra's settings,
@@ -88,7 +88,7 @@ from bench.memory import peak_rss_mb
 ROOT = Path(__file__).resolve().parent.parent
 PLOTS = Path(__file__).resolve().parent / "plots"
 TINY_JOBS = 30
-PHOTO_JOBS = 3
+PHOTO_JOBS = 5  # a median of 3 moved by a tenth between runs minutes apart
 SLOW_POLL = 0.5  # s: where a job's own timestamps give the figure, a faster poller only
 # loads the machine (the site polls every 2-3 s)
 CPU_JOBS = 12
@@ -106,7 +106,7 @@ CPU_WORKLOADS: dict[str, tuple[tuple[int, int], dict[str, Any]]] = {
 """P2/P6's jobs: JPEGs (a Mandelbrot set, different for every job) → full-size WebP, which
 libwebp encodes on one thread, so 2 processes use the 2 cores as 2 workers do."""
 ROLES = ("http", "workers", "azurite")
-SCALING_ROUNDS = 3
+SCALING_ROUNDS = 5
 ONE_TOOL_PER_WORKER = {"INSTANCE_MEMORY_MB": "1536", "TOOL_MEMORY_MB": "1536"}
 """Each devhost worker as an Azure instance of 2048 MB, which has 1 vCPU (infra's setting):
 one tool run at a time, so 2 workers run 2 at a time like the bare loop's 2 processes."""
