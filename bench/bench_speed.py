@@ -502,23 +502,16 @@ def _scaling(
     for _ in range(SCALING_ROUNDS):
         pipeline = _workers(azurite, key, workloads)
         after = bare_loops()
-        rounds.append({"bare": _mean_tree([before, after]), "workers": pipeline})
+        rounds.append({"bare": _combine([before, after], statistics.fmean), "workers": pipeline})
         before = after
     return rounds
 
 
-def _mean_tree(trees: list[Any]) -> Any:
-    """The element-wise mean of nested dicts of the same shape."""
+def _combine(trees: list[Any], statistic: Callable[[list[float]], float]) -> Any:
+    """`statistic` of each leaf across nested dicts of the same shape (element-wise)."""
     if isinstance(trees[0], dict):
-        return {k: _mean_tree([t[k] for t in trees]) for k in trees[0]}
-    return statistics.fmean(trees)
-
-
-def _median_tree(trees: list[Any]) -> Any:
-    """The element-wise median of nested dicts of the same shape."""
-    if isinstance(trees[0], dict):
-        return {k: _median_tree([t[k] for t in trees]) for k in trees[0]}
-    return statistics.median(trees)
+        return {k: _combine([t[k] for t in trees], statistic) for k in trees[0]}
+    return statistic(trees)
 
 
 def _bare_tool(job: tuple[str, dict[str, Any]]) -> float:
@@ -746,7 +739,9 @@ def run() -> str:
             history = _history(connection_string)
         finally:
             azurite.stop()
-    workers, bare = (_median_tree([r[part] for r in rounds]) for part in ("workers", "bare"))
+    workers, bare = (
+        _combine([r[part] for r in rounds], statistics.median) for part in ("workers", "bare")
+    )
     rates = {name: {n: w["rate"] for n, w in counts.items()} for name, counts in workers.items()}
     plots = _plots(tiny, status["seed"], rates, bare)
     return _report(
