@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "announce", "announce_blob", "announce_one", "announce_queue", "announcing",
-    "install_send_hooks", "queue_sent", "subscribe",
+    "announce", "announce_blob", "announce_one", "announce_queue", "announce_queue_later",
+    "announcing", "install_send_hooks", "queue_sent", "subscribe",
 ]  # fmt: skip
 
 logger = logging.getLogger(__name__)
@@ -85,6 +85,13 @@ def _send(event: str, path: Path) -> bool:
 
 def announce_queue(name: str) -> None:
     announce(f"queue:{name.lower()}")
+
+
+def announce_queue_later(name: str, seconds: float) -> None:
+    """Announce queue `name` once a message made invisible for `seconds` shows again."""
+    timer = threading.Timer(seconds, announce_queue, (name,))
+    timer.daemon = True
+    timer.start()
 
 
 def announce_blob(container: str) -> None:
@@ -162,9 +169,7 @@ def install_send_hooks() -> None:
 def queue_sent(client: Any, *_: Any, visibility_timeout: float | None = None, **__: Any) -> None:
     """A message was sent to `client`'s queue: announced now, or when it becomes visible if
     it was sent hidden (a job given back to wait for room), so a poll then finds it."""
-    if not visibility_timeout:
+    if visibility_timeout:
+        announce_queue_later(client.queue_name, visibility_timeout)
+    else:
         announce_queue(client.queue_name)
-        return
-    timer = threading.Timer(visibility_timeout, announce_queue, (client.queue_name,))
-    timer.daemon = True
-    timer.start()

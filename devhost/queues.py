@@ -37,7 +37,7 @@ from devhost.connections import storage_for
 from devhost.expressions import json_properties
 from devhost.inputs import convert_text
 from devhost.invoke import describe, invoke
-from devhost.notify import announce_queue, subscribe
+from devhost.notify import announce_queue_later, subscribe
 
 __all__ = ["QueueListener", "admin_queue_message"]
 
@@ -258,9 +258,7 @@ class QueueListener:
             self._settle(
                 lambda: self.client.update_message(message.id, receipt, visibility_timeout=timeout)
             )
-            retry = threading.Timer(timeout, announce_queue, (self.queue_name,))
-            retry.daemon = True
-            retry.start()
+            announce_queue_later(self.queue_name, timeout)
 
     def _settle(self, action: Any) -> None:
         try:
