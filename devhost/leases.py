@@ -25,8 +25,15 @@ def ensure_hosts_container() -> None:
 class HeldLease:
     """A lease we hold; `lost` is set when a renewal fails."""
 
-    def __init__(self, blob: BlobClient, lease: BlobLeaseClient, *, created: bool = False) -> None:
-        self.blob, self.lease = blob, lease
+    def __init__(
+        self,
+        blob: BlobClient,
+        lease: BlobLeaseClient,
+        *,
+        created: bool = False,
+        seconds: int = LEASE_SECONDS,
+    ) -> None:
+        self.blob, self.lease, self.seconds = blob, lease, seconds
         self.created = created  # the blob was made just now (so it has no metadata yet)
         self.lost = threading.Event()
         self._released = threading.Event()
@@ -38,7 +45,7 @@ class HeldLease:
         return str(self.lease.id)
 
     def _renew(self) -> None:
-        while not self._released.wait(LEASE_SECONDS / 3):
+        while not self._released.wait(self.seconds / 3):
             try:
                 self.lease.renew()
             except HttpResponseError as exc:
@@ -53,8 +60,9 @@ class HeldLease:
             self.lease.release()
 
 
-def try_lease(blob_name: str) -> HeldLease | None:
-    """Create blob_name if missing and lease it, or None when someone else holds it."""
+def try_lease(blob_name: str, seconds: int = LEASE_SECONDS) -> HeldLease | None:
+    """Create blob_name if missing and lease it for `seconds` (renewed at a third of them
+    while held), or None when someone else holds it."""
     blob = blob_service().get_blob_client(HOSTS_CONTAINER, blob_name)
     created = True
     try:
@@ -63,7 +71,7 @@ def try_lease(blob_name: str) -> HeldLease | None:
         created = False
     lease = BlobLeaseClient(blob)
     try:
-        lease.acquire(lease_duration=LEASE_SECONDS)
+        lease.acquire(lease_duration=seconds)
     except HttpResponseError:  # 409 LeaseAlreadyPresent
         return None
-    return HeldLease(blob, lease, created=created)
+    return HeldLease(blob, lease, created=created, seconds=seconds)
