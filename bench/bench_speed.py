@@ -449,26 +449,26 @@ def _roles(host: Any, azurite: Any) -> dict[str, float]:
     return totals
 
 
-def _saturated(finished: list[float], parallel: int) -> float:
-    """Jobs per second once every slot is busy: the jobs after the first `parallel` ÷ the time
-    from the `parallel`-th completion to the last. The first wave carries the start latency
-    (the trigger and the queue pickup of a job that found an idle pipeline: P1's subject,
-    and nothing in the bare loop, whose imports are paid before its clock starts), which a
-    12-job run would otherwise spread over its throughput. NaN for a run too short to
-    saturate (a warm-up)."""
+def _rates(finished: list[float], started: float, parallel: int) -> dict[str, float]:
+    """Jobs per second once every slot is busy ("rate"): the jobs after the first `parallel`
+    ÷ the time from the `parallel`-th completion to the last (NaN for a run too short to
+    saturate: a warm-up); and from `started` to the last completion. The first wave carries
+    the start latency (the trigger and the queue pickup of a job that found an idle
+    pipeline: P1's subject, and nothing in the bare loop, whose imports are paid before its
+    clock starts), which a 12-job run would otherwise spread over its throughput."""
     ordered = sorted(finished)
-    if len(ordered) <= parallel:
-        return math.nan
-    return (len(ordered) - parallel) / (ordered[-1] - ordered[parallel - 1])
+    saturated = math.nan
+    if len(ordered) > parallel:
+        saturated = (len(ordered) - parallel) / (ordered[-1] - ordered[parallel - 1])
+    return {"rate": saturated, "from_first_request": len(ordered) / (ordered[-1] - started)}
 
 
 def _through_pipeline(
     api: Any, images: list[bytes], params: dict[str, Any], parallel: int
 ) -> dict[str, float]:
-    """Jobs per second at saturation (`_saturated`, from the jobs' own completedAt) and from
-    the first request until the last job's completedAt; the longest wait of a job from its
-    upload to its startedAt. Polled every 0.5 s (the jobs' own timestamps say when they
-    ended, so a slow poller costs no precision and no CPU)."""
+    """Jobs per second (`_rates`, from the jobs' own completedAt and the first request); the
+    longest wait of a job from its upload to its startedAt. Polled every 0.5 s (the jobs' own
+    timestamps say when they ended, so a slow poller costs no precision and no CPU)."""
     started = time.time()
     sent = [
         _submit(api, "image-format-converter", f"c{i}.jpg", data, params)
@@ -477,8 +477,7 @@ def _through_pipeline(
     statuses = [(_wait(api, ident, SLOW_POLL)[0], committed) for ident, committed in sent]
     finished = [_when(status["completedAt"]) for status, _ in statuses]
     return {
-        "rate": _saturated(finished, parallel),
-        "from_first_request": len(images) / (max(finished) - started),
+        **_rates(finished, started, parallel),
         "longest_wait": max(_when(status["startedAt"]) - at for status, at in statuses),
     }
 
@@ -567,10 +566,8 @@ def _bare_loop(
         pool.map(_bare_tool, jobs[:parallel])  # imports paid before the clock starts
         started = time.time()
         runs = pool.map(_bare_tool, jobs, chunksize=1)
-    finished = [at for _, at in runs]
     return {
-        "rate": _saturated(finished, parallel),
-        "from_first_request": len(jobs) / (max(finished) - started),
+        **_rates([at for _, at in runs], started, parallel),
         "tools": statistics.mean(used for used, _ in runs),
     }
 
@@ -813,20 +810,15 @@ def _report(
     def per_round(ratio: Callable[[dict[str, Any], dict[str, Any]], float]) -> list[float]:
         return sorted(ratio(r["workers"], r["bare"]) for r in rounds)
 
-    p2s = per_round(lambda w, b: w["cpu-bound"][2]["rate"] / b["cpu-bound"][2]["rate"])
-    p6s = per_round(lambda w, b: w["cpu-bound"][2]["rate"] / w["cpu-bound"][1]["rate"])
+    def p2_p6(key: str) -> tuple[list[float], list[float]]:
+        return (
+            per_round(lambda w, b: w["cpu-bound"][2][key] / b["cpu-bound"][2][key]),
+            per_round(lambda w, b: w["cpu-bound"][2][key] / w["cpu-bound"][1][key]),
+        )
+
+    (p2s, p6s), (p2_firsts, p6_firsts) = p2_p6("rate"), p2_p6("from_first_request")
     bare_gains = per_round(lambda w, b: b["cpu-bound"][2]["rate"] / b["cpu-bound"][1]["rate"])
     p2_ones = per_round(lambda w, b: w["cpu-bound"][1]["rate"] / b["cpu-bound"][1]["rate"])
-    p2_firsts = per_round(
-        lambda w, b: (
-            w["cpu-bound"][2]["from_first_request"] / b["cpu-bound"][2]["from_first_request"]
-        )
-    )
-    p6_firsts = per_round(
-        lambda w, b: (
-            w["cpu-bound"][2]["from_first_request"] / w["cpu-bound"][1]["from_first_request"]
-        )
-    )
     p2, p6 = statistics.median(p2s), statistics.median(p6s)
     two = workers["cpu-bound"][2]
     beside = sum(two[role] for role in ROLES)
