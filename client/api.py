@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import httpx
+from azure.core.exceptions import AzureError, HttpResponseError
 from azure.storage.blob import BlobClient
 
 from client.errors import ApiError, AuthError, JobFailedError
@@ -247,13 +248,20 @@ class MagicToolboxClient:
                     progress(base + current, total)
 
             with path.open("rb") as stream:
-                blob.upload_blob(
-                    stream,
-                    overwrite=True,
-                    length=path.stat().st_size,
-                    max_concurrency=max_concurrency,
-                    progress_hook=hook,
-                )
+                try:
+                    blob.upload_blob(
+                        stream,
+                        overwrite=True,
+                        length=path.stat().st_size,
+                        max_concurrency=max_concurrency,
+                        progress_hook=hook,
+                    )
+                except HttpResponseError as exc:  # an expired SAS, a size the storage refuses
+                    raise ApiError(
+                        exc.status_code or 0, f"upload of {path.name} refused: {exc.reason}"
+                    ) from None
+                except AzureError as exc:  # no connection to the storage
+                    raise ApiError(0, f"upload of {path.name} failed: {exc.message}") from None
             done_before += path.stat().st_size
             if progress:
                 progress(done_before, total)

@@ -2,52 +2,36 @@
 download, delete.
 
 Environment: MAGICTOOLBOX_API_URL (default http://localhost:7071/api) and
-MAGICTOOLBOX_API_KEY, or --api-url / --api-key. Exit codes: 0 done, 1 the job failed,
-2 usage or authentication error (a refused output too), 3 the service cannot be reached.
+MAGICTOOLBOX_API_KEY, or --api-url / --api-key. Exit codes (client/exits.py): 0 done,
+1 the job failed, 2 usage or authentication error (a refused output too), 3 the service
+cannot be reached. `convert --each` runs one job per file (client/batch.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
-import io
 import json
-import math
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, NoReturn
 
 from tqdm import tqdm
 
 from client.api import FINAL_STATUSES, MagicToolboxClient
-from client.errors import (
-    ApiError,
-    AuthError,
-    ClientError,
-    JobFailedError,
-    OutputExistsError,
-    UsageError,
-)
+from client.batch import run_each
+from client.delivery import deliver, save
+from client.errors import ClientError, JobFailedError, UsageError
+from client.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE, explain
 from client.output import Destination, check_target
 from client.parser import build_parser
-from client.render import describe_tool, size_change, status_text
-from client.results import result_text
+from client.render import describe_tool, status_text
 
 __all__ = ["main", "run"]
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
-DATA_RESULT_LIMIT = 4 * 1024 * 1024
-"""A JSON result up to this size is shown in the terminal when no -o is given."""
 
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, indent=2, ensure_ascii=False))
-
-
-def _stdout() -> BinaryIO:
-    stream: BinaryIO = sys.stdout.buffer
-    return stream
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -110,70 +94,27 @@ def _run_job(client: MagicToolboxClient, args: argparse.Namespace) -> dict[str, 
             bar.close()
 
 
-def _fetch_json(client: MagicToolboxClient, execution_id: str) -> Any:
-    buffer = io.BytesIO()
-    client.download_to(execution_id, buffer)
-    return json.loads(buffer.getvalue().decode("utf-8"))
-
-
-def _save(
-    client: MagicToolboxClient,
-    status: dict[str, Any],
-    destination: Destination,
-    *,
-    inputs: Sequence[Path] = (),
-    force: bool,
-) -> Path | None:
-    """Write the output where `destination` says (None: it went to stdout)."""
-    target = destination.target(status.get("outputFilename"))
-    if target is None:
-        client.download_to(status["executionId"], _stdout())
-        return None
-    check_target(target, inputs, force=force)
-    return client.download(status["executionId"], target)
-
-
 def cmd_convert(client: MagicToolboxClient, args: argparse.Namespace) -> int:
     for path in args.files:
         if not path.is_file():
             raise UsageError(f"no such file: {path}")
+    if args.each:
+        if not args.files:
+            raise UsageError("--each runs one job per input file: name at least one file")
+        return run_each(client, args)
     destination: Destination | None = args.output
     if destination is not None and destination.path is not None and not destination.directory:
         check_target(destination.path, args.files, force=args.force)  # before any upload
     status = _run_job(client, args)
-    execution_id = status["executionId"]
-    name = status.get("outputFilename") or ""
-    is_data = name.lower().endswith(".json") and (status.get("outputSize") or 0) <= (
-        DATA_RESULT_LIMIT
+    delivered = deliver(
+        client, status, destination, inputs=args.files, force=args.force, prog=args.prog
     )
-    if destination is None and is_data:  # a data result: shown, not saved
-        data = _fetch_json(client, execution_id)
-        if args.json:
-            _print_json({**status, "result": data})
-        else:
-            print(result_text(args.tool, data))
-        return EXIT_OK
-    try:
-        saved = _save(
-            client,
-            status,
-            destination or Destination(Path(), directory=True),
-            inputs=args.files,
-            force=args.force,
-        )
-    except OutputExistsError as exc:
-        raise OutputExistsError(
-            f"{exc}; the result stays available: {args.prog} download {execution_id} -o PATH"
-        ) from None
-    if saved is None:
-        return EXIT_OK
+    if delivered.saved is None and not delivered.is_data:
+        return EXIT_OK  # the bytes went to stdout, with nothing else
     if args.json:
-        result = {"result": json.loads(saved.read_text("utf-8"))} if is_data else {}
-        _print_json({**status, "savedTo": str(saved), **result})
-        return EXIT_OK
-    if is_data:
-        print(result_text(args.tool, json.loads(saved.read_text("utf-8"))))
-    print(f"{execution_id}: saved {saved} ({size_change(status)})")
+        _print_json(delivered.as_json())
+    else:
+        print("\n".join(delivered.text_lines(args.tool)))
     return EXIT_OK
 
 
@@ -205,7 +146,7 @@ def cmd_download(client: MagicToolboxClient, args: argparse.Namespace) -> int:
         raise JobFailedError(status)
     if status["status"] != "completed":
         raise UsageError(f"execution {args.id} is still {status['status']}: nothing to save yet")
-    saved = _save(client, status, args.output, force=args.force)
+    saved = save(client, status, args.output, force=args.force)
     if saved is not None:
         print(json.dumps({"savedTo": str(saved)}) if args.json else f"saved {saved}")
     return EXIT_OK
@@ -250,26 +191,10 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "magictoolbox") -> in
     try:
         with MagicToolboxClient(args.api_url, args.api_key) as client:
             return COMMANDS[args.command](client, args)
-    except JobFailedError as exc:
-        status = exc.status
-        print(f"job {status.get('executionId')} {status.get('status')}: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except AuthError as exc:
-        return _fail(f"{exc}: check MAGICTOOLBOX_API_KEY or --api-key", EXIT_USAGE)
-    except ApiError as exc:
-        if exc.status_code == 429:
-            later = f" in {math.ceil(exc.retry_after)} s" if exc.retry_after else " later"
-            return _fail(f"{exc}: try again{later}", EXIT_UNREACHABLE)
-        if exc.unreachable:
-            return _fail(f"{exc} (is the service running at {args.api_url}?)", EXIT_UNREACHABLE)
-        usage = exc.status_code in (400, 404, 409, 413, 415, 422)
-        return _fail(str(exc), EXIT_USAGE if usage else EXIT_FAILED)
-    except (UsageError, OutputExistsError) as exc:
-        return _fail(str(exc), EXIT_USAGE)
-    except TimeoutError as exc:
-        return _fail(f"{exc}; see later with: {prog} status ID", EXIT_FAILED)
-    except ClientError as exc:
-        return _fail(str(exc), EXIT_FAILED)
+    except (ClientError, TimeoutError) as exc:
+        message, code = explain(exc, prog=prog, api_url=args.api_url)
+        print(message, file=sys.stderr)
+        return code
     except KeyboardInterrupt:
         return _fail("interrupted", 130)
 

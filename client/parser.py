@@ -13,6 +13,8 @@ from client.output import Destination, parse_destination
 __all__ = ["DEFAULT_URL", "build_parser", "parse_param"]
 
 DEFAULT_URL = "http://localhost:7071/api"
+MAX_JOBS = 16
+"""--jobs' ceiling: more would only queue behind the service's own workers."""
 STATUSES = ("pending", "queued", "processing", "completed", "failed", "expired")
 
 EPILOG = """examples:
@@ -20,6 +22,7 @@ EPILOG = """examples:
   magictoolbox convert photo.jpg -t image-format-converter -p outputFormat=webp
   magictoolbox convert report.pdf appendix.pdf -t pdf-merge -o merged.pdf
   magictoolbox convert -t unit-converter -p value=10 -p fromUnit=km -p toUnit=mi
+  magictoolbox convert --each *.jpg -t image-compressor -o compressed/
 
 exit codes: 0 done, 1 the job failed, 2 usage or authentication error,
 3 the service cannot be reached.
@@ -35,6 +38,18 @@ def parse_param(text: str) -> tuple[str, Any]:
         return name, json.loads(raw)
     except ValueError:
         return name, raw
+
+
+def _job_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if not 1 <= count <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 1 to {MAX_JOBS}, got {text}"
+        )
+    return count
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -120,6 +135,20 @@ def build_parser(prog: str = "magictoolbox") -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace an existing file, even an input"
     )
     convert.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    convert.add_argument(
+        "--each",
+        action="store_true",
+        help="one job per input file instead of one job for them all; results go to the -o "
+        "directory (default: here) as each job ends, and a failed file does not stop the others",
+    )
+    convert.add_argument(
+        "--jobs",
+        "-j",
+        type=_job_count,
+        default=4,
+        metavar="N",
+        help="with --each: how many files are uploaded and processed at a time (1-16, default 4)",
+    )
 
     status = command("status", "show one execution")
     status.add_argument("id", metavar="ID", help="the execution's ID")

@@ -305,3 +305,18 @@ def test_python_api_multi_file_merge(cli_env: str, api_key: str, tmp_path: Path)
     merged = pymupdf.open(target)
     assert merged.page_count == 2
     assert "file 1" in merged[0].get_text() and "file 2" in merged[1].get_text()
+
+
+def test_a_refused_upload_is_an_api_error_naming_the_file(
+    cli_env: str, api_key: str, tmp_path: Path
+) -> None:
+    from client import MagicToolboxClient
+    from client.errors import ApiError
+
+    source = make_jpeg(tmp_path / "holiday.jpg")
+    with MagicToolboxClient(cli_env, api_key) as client:
+        target = client.create_upload("image-compressor", [source])["upload"]
+        forged = {**target, "url": re.sub(r"sig=[^&]+", "sig=forged", target["url"])}
+        with pytest.raises(ApiError, match=r"upload of holiday\.jpg refused") as refused:
+            client.upload([forged], [source])
+    assert refused.value.status_code == 403

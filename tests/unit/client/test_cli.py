@@ -90,6 +90,45 @@ def test_a_missing_key_and_a_missing_file_are_usage_errors(
     assert main(["--api-key", "k", "convert"]) == 2  # argparse: --tool is required
 
 
+def test_each_needs_files_and_a_directory_for_several_results(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = []
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / name).write_bytes(b"input")
+        sources.append(str(tmp_path / name))
+    offline = ["--api-url", f"http://127.0.0.1:{_free_port()}/api", "--api-key", "k", "convert"]
+    each = [*offline, "--each", "-t", "image-compressor"]
+    assert main([*each, *sources, "-o", str(tmp_path / "out.webp")]) == 2
+    assert "-o must be a directory" in capsys.readouterr().err
+    assert main([*each, *sources, "-o", "-"]) == 2
+    assert "cannot write several results to stdout" in capsys.readouterr().err
+    assert main(each) == 2
+    assert "name at least one file" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.jpg", "b.jpg"]
+
+
+@pytest.mark.parametrize("jobs", ["0", "17", "two"])
+def test_jobs_is_a_count_from_1_to_16(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--api-key", "k", "convert", "x.jpg", "-t", "t", "--each", "-j", jobs]) == 2
+    assert "expected a whole number from 1 to 16" in capsys.readouterr().err
+
+
+def test_an_unreachable_service_stops_a_batch_with_exit_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sources = []
+    for index in range(5):
+        (tmp_path / f"{index}.jpg").write_bytes(b"input")
+        sources.append(str(tmp_path / f"{index}.jpg"))
+    url = f"http://127.0.0.1:{_free_port()}/api"
+    code = main(["--api-url", url, "--api-key", "k", "convert", "--each", *sources,
+                 "-t", "image-compressor", "-j", "2", "--no-progress"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 3 and err.count("cannot reach") == 1
+    assert err.strip().endswith("0 of 5 completed, 2 failed, 3 not run")
+
+
 def test_global_options_work_after_the_command_too() -> None:
     args = build_parser().parse_args(["--api-key", "a", "status", "ID", "--json", "--api-key", "b"])
     assert args.json and args.api_key == "b"
