@@ -113,7 +113,7 @@ def process_message(services: Services, body: str, *, message_id: str | None) ->
         planned = message.stored_job() or services.jobs.get(message.tenant, message.execution_id)
         fetch_error: PermanentError | None = None
         paths: list[Path] | None = None
-        if planned is not None and planned.status not in TERMINAL:
+        if planned is not None and _may_run(planned, message_id):
             try:
                 paths = _fetch_inputs(services, planned, Path(workdir, "in"))
             except PermanentError as exc:  # the job's to fail once it is claimed for this message
@@ -135,6 +135,19 @@ def process_message(services: Services, body: str, *, message_id: str | None) ->
         elif planned is None or started.inputs != planned.inputs:
             paths = None  # read afresh after the fetch (never so for a queued job's fixed files)
         _process(services, started, paths, Path(workdir), room)
+
+
+def _may_run(planned: Job, message_id: str | None) -> bool:
+    """Whether this message may be the one to run the job as `planned` shows it, so that its
+    inputs are worth fetching and room worth waiting for. Not when the job has ended, nor
+    while another message runs it: the sweep's resend of a job that waited long in a backlog
+    would otherwise download its inputs and hold a delivery slot waiting for room (then be
+    given back, again and again) only to be ignored once it is claimed."""
+    if planned.status in TERMINAL:
+        return False
+    return not (
+        planned.status == JobStatus.PROCESSING and planned.message_id not in (None, message_id)
+    )
 
 
 def _give_back(services: Services, job: Job, body: str, reason: NoRoomError) -> None:

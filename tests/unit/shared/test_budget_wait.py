@@ -66,3 +66,36 @@ def test_no_room_within_the_wait_gives_the_message_back(
     process_message(services, body, message_id=copies[0][0])  # the room is free now
     final = services.jobs.get(tenant, ident)
     assert final is not None and final.status == JobStatus.COMPLETED, final
+
+
+def test_a_resent_message_for_a_running_job_neither_fetches_nor_waits_for_room(
+    services: Services, tenant: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shared.pipeline import lifecycle
+
+    monkeypatch.setattr(process, "ROOM_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(process, "GIVE_BACK_DELAY_SECONDS", 0)
+    fetched: list[str] = []
+    fetch = process._fetch_inputs
+    monkeypatch.setattr(
+        process,
+        "_fetch_inputs",
+        lambda s, job, folder: fetched.append(job.execution_id) or fetch(s, job, folder),
+    )
+    ident, body = queued_job(services, tenant, "base64-codec")
+    queued = services.jobs.get(tenant, ident)
+    assert queued is not None
+    running = lifecycle.start(services, queued, "first")  # its first message runs it
+    assert running is not None
+    resent = lifecycle.JobMessage.for_job(running).to_json()  # the sweep's resend: no record
+    with instance_budget(BUDGET_MB).reserve(BUDGET_MB, timeout=0):  # the first run's room
+        process_message(services, resent, message_id="second")
+    assert fetched == [] and messages_for(services, ident) == []  # nothing fetched, none given back
+    job = services.jobs.get(tenant, ident)
+    assert job is not None and job.status == JobStatus.PROCESSING
+    assert job.message_id == "first" and job.attempts == 1
+
+    process_message(services, body, message_id="first")  # its own redelivery still runs it
+    assert fetched == [ident]
+    final = services.jobs.get(tenant, ident)
+    assert final is not None and final.status == JobStatus.COMPLETED, final
