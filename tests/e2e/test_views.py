@@ -165,3 +165,58 @@ def test_every_view_passes_axe(signed_in: Any, tmp_path: Path, viewport: str) ->
     page.goto(f"/#/jobs/{execution_id}")
     page.locator(".result-card").wait_for()
     check("job")
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_several_files_through_a_one_file_tool_run_a_job_each(
+    signed_in: Any, tmp_path: Path, viewport: str
+) -> None:
+    page = signed_in
+    page.set_viewport_size(DESKTOP if viewport == "desktop" else PHONE)
+    open_tool(page, "image-format-converter")
+    page.locator("select[name=outputFormat]").select_option("png")
+    good = [jpeg(tmp_path / f"{viewport}-{n}.jpg", (40 + n, 30)) for n in range(2)]
+    broken = tmp_path / f"{viewport}-broken.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0" + b"not a picture at all " * 20)  # passes the sniff
+    page.locator("#file-input").set_input_files([str(good[0]), str(broken), str(good[1])])
+    page.get_by_role("button", name="Start 3 jobs").click()
+    wait_until(page, "document.querySelectorAll('.batch-item[data-state=completed]').length === 2")
+    wait_until(page, "document.querySelectorAll('.batch-item[data-state=failed]').length === 1")
+    assert page.locator("#batch-summary").inner_text() == "2 of 3 done · 1 failed"
+    rows = page.locator(".batch-item")
+    assert "readable image" in rows.nth(1).inner_text()  # the job's own reason, on its row
+    assert rows.nth(1).get_by_role("button", name="Download").count() == 0
+    assert rows.nth(1).locator(".progress").is_hidden()  # no half-full bar beside a failure
+    with page.expect_download() as info:
+        rows.nth(2).get_by_role("button", name="Download").click()
+    with Image.open(Path(info.value.path())) as image:
+        assert image.format == "PNG" and image.size == (41, 30)  # the third file's own result
+    assert "#/tools/image-format-converter" in page.url  # no single job in the address
+    for source in (*good, broken):
+        page.locator(".history-item", has_text=source.name).first.wait_for()
+    assert axe_violations(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"batch-{viewport}.png"), full_page=True)
+
+
+def test_cancel_uploads_sends_no_more_files_of_a_batch(signed_in: Any, tmp_path: Path) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    big = []
+    for n in range(3):
+        big.append(tmp_path / f"big-{n}.jpg")
+        big[-1].write_bytes(b"\xff\xd8\xff\xe0" + bytes(3 * 1024 * 1024))  # only the upload matters
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    conditions = {"offline": False, "latency": 0, "downloadThroughput": -1}
+    cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": 200_000})
+    page.locator("#file-input").set_input_files([str(path) for path in big])
+    page.get_by_role("button", name="Start 3 jobs").click()
+    page.get_by_role("button", name="Cancel uploads").click()
+    wait_until(page, "document.querySelectorAll('.batch-item[data-state=not-sent]').length === 3")
+    cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": -1})
+    assert page.locator("#batch-summary").inner_text() == "0 of 3 done · 3 not sent"
+    states = page.locator(".batch-state").all_inner_texts()
+    assert states == ["Upload cancelled", "Upload cancelled", "Not sent"]  # two were under way
+    page.get_by_role("button", name="Start 3 jobs").wait_for()
+    assert page.get_by_role("button", name="Start 3 jobs").is_enabled()

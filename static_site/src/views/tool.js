@@ -1,6 +1,7 @@
 // A tool's page: files + generated options + Start on the left (8 columns), history on the
 // right (4). After Start the job's id goes into the URL (#/tools/NAME/jobs/ID), so a reload
 // or a shared link comes back to the job's progress and result.
+import { batchPanel } from '../batch.js'
 import { h, icon, mount } from '../dom.js'
 import { formatBytes, formatSpeed } from '../format.js'
 import { createHistory } from '../history.js'
@@ -26,7 +27,8 @@ async function checkFiles(tool, files) {
   const min = tool.minFiles ?? 1
   const max = tool.maxFiles ?? 1
   if (files.length < min) problems.push(min === 1 ? 'Choose a file.' : `Choose at least ${min} files.`)
-  if (files.length > max) problems.push(`Choose at most ${max} file${max === 1 ? '' : 's'}.`)
+  // A one-file tool takes several files as a job each (batch.js).
+  if (max > 1 && files.length > max) problems.push(`Choose at most ${max} files.`)
   for (const file of files) {
     const dot = file.name.lastIndexOf('.')
     const ext = dot >= 0 ? file.name.slice(dot).toLowerCase() : ''
@@ -46,12 +48,14 @@ async function checkFiles(tool, files) {
 export function toolView(api, tool, { tools = [tool], jobId } = {}) {
   const takesFiles = (tool.maxFiles ?? 1) > 0
   const multi = (tool.maxFiles ?? 1) > 1
+  const batchable = takesFiles && !multi // several files: one job each
   const extensions = accepted(tool)
   const live = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' })
   const announce = (text) => { live.textContent = text }
   const history = createHistory(api, tool.name, { onError: (message) => panel.showAlert(message) })
   const panel = jobPanel(api, { toolFor: (name) => tools.find((t) => t.name === name) ?? tool, announce, onRetry: () => start() })
   const form = schemaForm(tool.parameters)
+  const batch = batchPanel(api, tool, { announce, onJob: () => history.refresh() })
   let files = []
   let sentFiles = null
   let abort = null
@@ -62,7 +66,7 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
     type: 'file',
     class: 'form-control',
     accept: extensions.join(',') || undefined,
-    multiple: multi,
+    multiple: takesFiles,
     'aria-describedby': 'file-help file-errors',
     onchange: () => chooseFiles([...fileInput.files]),
   })
@@ -81,11 +85,11 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
   h('div', { class: 'd-flex align-items-center gap-3' },
     icon('cloud-arrow-up', 'fs-1 text-primary'),
     h('div', { class: 'flex-grow-1' },
-      h('label', { for: 'file-input', class: 'form-label fw-semibold' }, multi ? 'Drop files here or choose them' : 'Drop a file here or choose one'),
+      h('label', { for: 'file-input', class: 'form-label fw-semibold' }, multi ? 'Drop files here or choose them' : 'Drop files here or choose them (one job each)'),
       fileInput)),
   h('div', { id: 'file-help', class: 'form-text' },
     `Takes ${kindNames(tool) || 'any file'} · up to ${formatBytes(tool.maxFileSize)}` +
-    (multi ? ` each · ${tool.minFiles ?? 1} to ${tool.maxFiles} files, in the order listed` : '')),
+    (multi ? ` each · ${tool.minFiles ?? 1} to ${tool.maxFiles} files, in the order listed` : ' each · several files run as a job each')),
   fileList, fileErrors)
 
   function move(index, by) {
@@ -115,6 +119,7 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
   function chooseFiles(chosen) {
     files = chosen
     renderFiles()
+    mount(submit, icon('play-circle', 'me-1'), batchable && files.length > 1 ? `Start ${files.length} jobs` : 'Start')
     checking = checkFiles(tool, files)
     checking.then((problems) => {
       if (files !== chosen) return
@@ -132,7 +137,7 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
     h('div', { class: 'd-flex justify-content-between align-items-center mb-1' },
       h('span', { class: 'fw-semibold small' }, 'Upload'), cancelButton),
     uploadBar.element, uploadText)
-  const progressArea = h('div', { class: 'mt-3 progress-area' }, uploadSection, panel.element)
+  const progressArea = h('div', { class: 'mt-3 progress-area' }, uploadSection, panel.element, batch.element)
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-lg px-4', id: 'start' },
     icon(takesFiles ? 'play-circle' : 'lightning', 'me-1'), takesFiles ? 'Start' : 'Run')
 
@@ -143,6 +148,7 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
 
   async function start() {
     panel.clear()
+    batch.hide()
     uploadSection.classList.add('d-none')
     if (takesFiles) {
       const problems = await checking
@@ -158,6 +164,16 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
     }
     const parameters = form.values()
     setBusy(true)
+    if (batchable && files.length > 1) {
+      window.history.replaceState(null, '', `#/tools/${encodeURIComponent(tool.name)}`)
+      try {
+        await batch.run([...files], parameters)
+      } finally {
+        setBusy(false)
+        history.refresh()
+      }
+      return
+    }
     let executionId = null
     try {
       executionId = takesFiles ? await sendFiles(parameters) : await sendJob(parameters)
@@ -263,6 +279,7 @@ export function toolView(api, tool, { tools = [tool], jobId } = {}) {
   view.dispose = () => {
     abort?.abort()
     panel.stop()
+    batch.stop()
     history.dispose?.()
   }
   return view
