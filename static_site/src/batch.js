@@ -1,7 +1,7 @@
 // Several files through a one-file tool: a job per file. Uploads go two at a time; each job
-// is followed once its file is in, so processing overlaps the next uploads. Every file has a
-// row with its own bar and state and, once done, Download and Details. A refusal every file
-// would meet (bad options, a wrong key) is said once and sends no more files.
+// is followed once its file is in (six at a time), so processing overlaps the next uploads.
+// Every file has a row with its own bar and state and, once done, Download and Details. A
+// refusal every file would meet (bad options, a wrong key) is said once and sends no more.
 import { startDownload } from './api.js'
 import { h, icon, mount } from './dom.js'
 import { formatBytes } from './format.js'
@@ -11,8 +11,26 @@ import { progressBar } from './progress.js'
 import { uploadFiles } from './upload.js'
 
 const UPLOADS_AT_ONCE = 2
+/** Jobs polled at once (each every 2.5 s): a hundred files must not mean 40 requests a second. */
+const FOLLOWED_AT_ONCE = 6
 /** API error codes about the request, not the file: the other files would get them too. */
 const BATCH_WIDE = new Set(['invalid_parameters', 'unknown_tool', 'invalid_body', 'unauthorized', 'forbidden'])
+
+/** Run tasks with at most `size` of them at once, in the order they come. */
+function limiter(size) {
+  let active = 0
+  const waiting = []
+  return async (task) => {
+    if (active >= size) await new Promise((resolve) => waiting.push(resolve))
+    active += 1
+    try {
+      return await task()
+    } finally {
+      active -= 1
+      waiting.shift()?.()
+    }
+  }
+}
 
 function fileRow(file, index) {
   const bar = progressBar(`batch-progress-${index}`, `${file.name} progress`)
@@ -131,6 +149,7 @@ export function batchPanel(api, tool, { announce = () => {}, onJob = () => {} } 
     }
     say()
     const following = []
+    const followed = limiter(FOLLOWED_AT_ONCE)
     let next = 0
     let refused = false
     const uploader = async () => {
@@ -145,7 +164,7 @@ export function batchPanel(api, tool, { announce = () => {}, onJob = () => {} } 
         }
         try {
           const executionId = await send(files[index], row, parameters, signal)
-          following.push(follow(executionId, row).then((outcome) => {
+          following.push(followed(() => follow(executionId, row)).then((outcome) => {
             if (outcome !== 'stopped') tally[outcome] += 1
             say()
           }))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -220,3 +221,27 @@ def test_cancel_uploads_sends_no_more_files_of_a_batch(signed_in: Any, tmp_path:
     assert states == ["Upload cancelled", "Upload cancelled", "Not sent"]  # two were under way
     page.get_by_role("button", name="Start 3 jobs").wait_for()
     assert page.get_by_role("button", name="Start 3 jobs").is_enabled()
+
+
+def test_a_batch_polls_at_most_six_jobs_at_once_and_ends_every_job(
+    signed_in: Any, tmp_path: Path
+) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    sources = [str(jpeg(tmp_path / f"many-{n}.jpg", (20 + n, 20))) for n in range(9)]
+    polls: dict[str, list[float]] = {}
+
+    def record(request: Any) -> None:
+        if "/status/" in request.url:
+            job = request.url.split("/executions/")[1].split("/")[0]
+            polls.setdefault(job, []).append(time.monotonic())
+
+    page.on("request", record)
+    page.locator("#file-input").set_input_files(sources)
+    page.get_by_role("button", name="Start 9 jobs").click()
+    wait_until(page, "document.querySelectorAll('.batch-item[data-state=completed]').length === 9")
+    assert page.locator("#batch-summary").inner_text() == "9 of 9 done"
+    assert len(polls) == 9  # each job followed, the later ones as earlier ones ended
+    spans = [(min(times), max(times)) for times in polls.values()]
+    most = max(sum(start <= at <= end for start, end in spans) for at, _ in spans)
+    assert most <= 6
