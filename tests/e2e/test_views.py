@@ -245,3 +245,21 @@ def test_a_batch_polls_at_most_six_jobs_at_once_and_ends_every_job(
     spans = [(min(times), max(times)) for times in polls.values()]
     most = max(sum(start <= at <= end for start, end in spans) for at, _ in spans)
     assert most <= 6
+
+
+def test_a_refusal_every_file_would_meet_is_shown_once_and_sends_no_more(
+    signed_in: Any, tmp_path: Path
+) -> None:
+    page = signed_in
+    open_tool(page, "image-format-converter")
+    sources = [str(jpeg(tmp_path / f"refused-{n}.jpg")) for n in range(3)]
+    page.locator("#file-input").set_input_files(sources)
+    # The key is revoked while the page is open: every file's job would be refused alike.
+    page.evaluate("sessionStorage.setItem('magictoolbox.apiKey', 'revoked-key')")
+    page.get_by_role("button", name="Start 3 jobs").click()
+    wait_until(page, "document.querySelectorAll('.batch-item[data-state=not-sent]').length === 1")
+    # The two uploaders asked at once; the third file was not sent.
+    assert page.locator("#batch-summary").inner_text() == "0 of 3 done · 2 failed · 1 not sent"
+    alerts = page.locator("#batch [role=alert]")
+    assert alerts.count() == 1 and "No more files are sent" in alerts.inner_text()
+    assert page.locator(".batch-state").all_inner_texts()[2] == "Not sent"
