@@ -121,7 +121,10 @@ def test_delete_and_bulk_delete_from_history(signed_in: Any, tmp_path: Path) -> 
         page.locator("#file-input").set_input_files(str(jpeg(tmp_path / name)))
         start_and_download(page)
     items = page.locator(".history-item")
-    items.first.wait_for()
+    # The sidebar refreshes after the result shows: list the ids once both jobs are in it,
+    # or the one it had not yet shown is never deleted.
+    for name in ("one.jpg", "two.jpg"):
+        items.filter(has_text=name).first.wait_for()
     ids = [items.nth(i).get_attribute("data-execution-id") for i in range(items.count())]
     assert len(ids) >= 2
 
