@@ -23,6 +23,7 @@ from client.errors import ApiError, AuthError, ClientError, JobFailedError, Usag
 from client.exits import EXIT_FAILED, EXIT_OK, explain
 from client.output import Destination
 from client.render import size_change
+from client.results import result_text
 
 __all__ = ["run_each"]
 
@@ -115,7 +116,7 @@ def _show(outcome: Outcome, args: argparse.Namespace) -> None:
     elif delivered.is_data:
         tqdm.write(f"{outcome.source} ({status['executionId']}):")
     if delivered.is_data:
-        tqdm.write(delivered.text_lines(args.tool)[0])
+        tqdm.write(result_text(args.tool, delivered.data))
 
 
 def _exit_code(outcomes: list[Outcome], args: argparse.Namespace) -> int:

@@ -49,6 +49,11 @@ function fileRow(file, index) {
       state.textContent = text
       element.dataset.state = kind
     },
+    /** A problem beside a finished row (a download link refused): its buttons stay. */
+    warn(text) {
+      state.textContent = text
+      state.className = 'small batch-state text-danger'
+    },
     end(kind, text, ...buttons) {
       element.dataset.state = kind
       bar.element.classList.toggle('d-none', kind !== 'completed') // a failure's bar means nothing
@@ -90,7 +95,7 @@ export function batchPanel(api, tool, { announce = () => {}, onJob = () => {} } 
         const download = h('button', {
           type: 'button',
           class: 'btn btn-sm btn-primary',
-          onclick: () => api.downloadLink(executionId).then(startDownload).catch((error) => row.end('completed', error.message)),
+          onclick: () => api.downloadLink(executionId).then(startDownload).catch((error) => row.warn(error.message)),
         }, icon('download', 'me-1'), 'Download', h('span', { class: 'visually-hidden' }, ` ${final.outputFilename ?? ''}`))
         const details = h('a', { class: 'btn btn-sm btn-outline-secondary', href: jobHref(executionId) }, 'Details')
         row.end('completed', `${final.outputFilename ?? 'Done'} · ${formatBytes(final.outputSize)}`, download, details)
